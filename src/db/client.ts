@@ -1,0 +1,69 @@
+/**
+ * One database handle for the whole process: embedded PGlite in `DATA_DIR` when no
+ * `DATABASE_URL` is set, a PostgreSQL server through the `postgres` driver when it is.
+ * Both speak the same SQL, so the same drizzle schema, migrations and queries serve both.
+ *
+ * @example
+ * const handle = await openDatabase(config);
+ * const rows = await queryRows<{ n: number }>(handle.db, sql`select 1 as n`);
+ * await handle.close();
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { type SQL, sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema.ts';
+import { postMigrationSql } from './triggers.ts';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction handle; every service verb that changes state takes one of these or a Db. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export interface DatabaseHandle {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** The raw postgres.js client when on a server (fast bulk loads), else undefined. */
+  pg?: postgres.Sql;
+  close(): Promise<void>;
+}
+
+const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+
+/** Opens the database named by the config and applies pending migrations. */
+export async function openDatabase(opts: { databaseUrl?: string; dataDir?: string; inMemory?: boolean }) {
+  let handle: DatabaseHandle;
+  if (opts.databaseUrl) {
+    const client = postgres(opts.databaseUrl, { max: 10, onnotice: () => {}, connection: { TimeZone: 'UTC' } });
+    const db = drizzlePostgres({ client, schema }) as unknown as Db;
+    await migratePostgres(db as any, { migrationsFolder });
+    handle = { db, kind: 'postgres', pg: client, close: () => client.end({ timeout: 5 }) };
+  } else {
+    let dir: string | undefined;
+    if (!opts.inMemory) {
+      dir = join(opts.dataDir ?? './data', 'pglite');
+      mkdirSync(dir, { recursive: true });
+    }
+    const client = new PGlite(dir);
+    await client.exec(`set time zone 'UTC'`);
+    const db = drizzlePglite({ client, schema }) as unknown as Db;
+    await migratePglite(db as any, { migrationsFolder });
+    handle = { db, kind: 'pglite', close: () => client.close() };
+  }
+  await handle.db.execute(sql.raw(postMigrationSql));
+  return handle;
+}
+
+/** Runs raw SQL and returns its rows, hiding the two drivers' different result shapes. */
+export async function queryRows<T = Record<string, unknown>>(db: DbOrTx, query: SQL): Promise<T[]> {
+  const result: any = await db.execute(query);
+  return (Array.isArray(result) ? result : result.rows) as T[];
+}

@@ -1,0 +1,221 @@
+/**
+ * neikong's own users, sessions and API tokens.
+ * Passwords: scrypt with a per-user salt, compared in constant time; after repeated failures an
+ * account is slowed down (each further failure doubles the wait, up to 15 minutes).
+ * Sessions and tokens are random secrets stored only as SHA-256 hashes.
+ *
+ * @example
+ * await createUser(db, { name: 'chen', role: 'clerk', staffNo: 'S003', password: 'long secret' }, 'cli');
+ * const session = await login(db, 'chen', 'long secret'); // { cookieValue, csrfToken, user }
+ */
+import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+import { and, eq, gt, isNull, lt } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db/client.ts';
+import { appendAudit } from './audit.ts';
+import { AppError } from './errors.ts';
+import { sha256 } from './hash.ts';
+import { type RoleName, userRoles } from './roles.ts';
+import { apiTokens, sessions, users } from './schema.ts';
+
+const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
+const SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+export const SESSION_HOURS = 12;
+const FREE_FAILURES = 3;
+const MAX_WAIT_MS = 15 * 60 * 1000;
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scrypt(password, salt, 32, SCRYPT);
+  return `scrypt$${salt.toString('base64')}$${key.toString('base64')}`;
+}
+
+export async function checkPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, saltB64, keyB64] = stored.split('$');
+  if (scheme !== 'scrypt' || !saltB64 || !keyB64) return false;
+  const expected = Buffer.from(keyB64, 'base64');
+  const key = await scrypt(password, Buffer.from(saltB64, 'base64'), expected.length, SCRYPT);
+  return timingSafeEqual(key, expected);
+}
+
+// Checked against when the user does not exist, so both paths take the same time.
+const dummyHash = hashPassword(randomBytes(12).toString('hex'));
+
+export function validatePassword(password: string): string | null {
+  if (password.length < 8) return 'must be at least 8 characters';
+  if (password.length > 200) return 'must be at most 200 characters';
+  return null;
+}
+
+export interface NewUser {
+  name: string;
+  role: string;
+  staffNo?: string | null;
+  password: string;
+  locale?: string;
+}
+
+export async function createUser(db: Db, input: NewUser, actor: string) {
+  const problems = [];
+  if (!/^[\p{L}\p{N}._-]{2,64}$/u.test(input.name))
+    problems.push({ path: 'name', message: '2-64 letters, digits, dot, dash or underscore' });
+  if (!(userRoles as readonly string[]).includes(input.role))
+    problems.push({ path: 'role', message: `must be one of ${userRoles.join(', ')}` });
+  const pw = validatePassword(input.password);
+  if (pw) problems.push({ path: 'password', message: pw });
+  if (problems.length) throw AppError.validation(problems);
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction(async (tx) => {
+    const [exists] = await tx.select({ id: users.id }).from(users).where(eq(users.name, input.name));
+    if (exists) throw new AppError('CONFLICT', `a user named ${input.name} exists`);
+    const [user] = await tx
+      .insert(users)
+      .values({
+        name: input.name,
+        role: input.role,
+        staffNo: input.staffNo ?? null,
+        passwordHash,
+        locale: input.locale ?? 'zh-CN',
+      })
+      .returning();
+    await appendAudit(tx, {
+      actor,
+      action: 'user.create',
+      entity: 'user',
+      entityId: user.name,
+      content: { name: user.name, role: user.role, staffNo: user.staffNo },
+    });
+    return user;
+  });
+}
+
+export type User = typeof users.$inferSelect;
+
+/** Waiting time still owed by an account after `failures` failed logins, the last at `lastAt`. */
+export function loginWaitMs(failures: number, lastAt: Date | null, now = new Date()): number {
+  if (failures < FREE_FAILURES || !lastAt) return 0;
+  const wait = Math.min(1000 * 2 ** (failures - FREE_FAILURES), MAX_WAIT_MS);
+  return Math.max(0, lastAt.getTime() + wait - now.getTime());
+}
+
+export interface LoginResult {
+  cookieValue: string;
+  csrfToken: string;
+  user: User;
+}
+
+/** Checks a password and opens a session. Throws UNAUTHENTICATED or RATE_LIMITED. */
+export async function login(db: Db, name: string, password: string): Promise<LoginResult> {
+  const [user] = await db.select().from(users).where(eq(users.name, name));
+  if (!user || !user.active) {
+    await checkPassword(password, await dummyHash);
+    throw new AppError('UNAUTHENTICATED', 'wrong user name or password');
+  }
+  const wait = loginWaitMs(user.failedLogins, user.lastFailedAt);
+  if (wait > 0) throw new AppError('RATE_LIMITED', `too many failed logins; try again in ${Math.ceil(wait / 1000)} s`);
+  if (!(await checkPassword(password, user.passwordHash))) {
+    await db
+      .update(users)
+      .set({ failedLogins: user.failedLogins + 1, lastFailedAt: new Date() })
+      .where(eq(users.id, user.id));
+    throw new AppError('UNAUTHENTICATED', 'wrong user name or password');
+  }
+  const cookieValue = randomBytes(32).toString('base64url');
+  const csrfToken = randomBytes(24).toString('base64url');
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ failedLogins: 0, lastFailedAt: null }).where(eq(users.id, user.id));
+    await tx.insert(sessions).values({
+      idHash: sha256(cookieValue),
+      userId: user.id,
+      csrfToken,
+      expiresAt: new Date(Date.now() + SESSION_HOURS * 3600_000),
+    });
+    await tx.delete(sessions).where(lt(sessions.expiresAt, new Date()));
+  });
+  return { cookieValue, csrfToken, user };
+}
+
+export async function sessionUser(db: DbOrTx, cookieValue: string) {
+  const [row] = await db
+    .select({ user: users, csrfToken: sessions.csrfToken })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.idHash, sha256(cookieValue)), gt(sessions.expiresAt, new Date()), eq(users.active, true)));
+  return row ?? null;
+}
+
+export async function logout(db: DbOrTx, cookieValue: string) {
+  await db.delete(sessions).where(eq(sessions.idHash, sha256(cookieValue)));
+}
+
+export async function setUserLocale(db: DbOrTx, userId: number, locale: string) {
+  await db.update(users).set({ locale }).where(eq(users.id, userId));
+}
+
+export async function listUsers(db: DbOrTx) {
+  return db
+    .select({ id: users.id, name: users.name, role: users.role, staffNo: users.staffNo, active: users.active })
+    .from(users)
+    .orderBy(users.name);
+}
+
+const TOKEN_PREFIX = 'nk_';
+
+/** Creates an API token; the token itself is returned once and stored only as a hash. */
+export async function createToken(db: Db, input: { name: string; role: RoleName }, actor: string) {
+  if (!/^[\p{L}\p{N}._-]{2,64}$/u.test(input.name))
+    throw AppError.validation([{ path: 'name', message: '2-64 letters, digits, dot, dash or underscore' }]);
+  if (input.role !== 'system' && !(userRoles as readonly string[]).includes(input.role))
+    throw AppError.validation([{ path: 'role', message: `must be system or one of ${userRoles.join(', ')}` }]);
+  const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(apiTokens)
+      .values({ name: input.name, role: input.role, tokenHash: sha256(token), prefix: token.slice(0, 10) })
+      .returning({ id: apiTokens.id, name: apiTokens.name, role: apiTokens.role, prefix: apiTokens.prefix });
+    await appendAudit(tx, {
+      actor,
+      action: 'token.create',
+      entity: 'api_token',
+      entityId: String(row.id),
+      content: { name: row.name, role: row.role, prefix: row.prefix },
+    });
+    return { ...row, token };
+  });
+}
+
+export async function tokenPrincipal(db: DbOrTx, token: string) {
+  if (!token.startsWith(TOKEN_PREFIX)) return null;
+  const [row] = await db
+    .select()
+    .from(apiTokens)
+    .where(and(eq(apiTokens.tokenHash, sha256(token)), isNull(apiTokens.revokedAt)));
+  return row ?? null;
+}
+
+export async function revokeToken(db: Db, id: number, actor: string) {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(apiTokens)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+      .returning({ id: apiTokens.id, name: apiTokens.name });
+    if (!row) throw new AppError('NOT_FOUND', `no active token ${id}`);
+    await appendAudit(tx, { actor, action: 'token.revoke', entity: 'api_token', entityId: String(id), content: row });
+    return row;
+  });
+}
+
+export async function listTokens(db: DbOrTx) {
+  return db
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      role: apiTokens.role,
+      prefix: apiTokens.prefix,
+      createdAt: apiTokens.createdAt,
+      revokedAt: apiTokens.revokedAt,
+    })
+    .from(apiTokens)
+    .orderBy(apiTokens.id);
+}
