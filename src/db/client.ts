@@ -20,7 +20,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import * as schema from './schema.ts';
-import { postMigrationSql } from './triggers.ts';
+import { postMigrationStatements } from './triggers.ts';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -58,7 +58,9 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir?: strin
     await migratePglite(db as any, { migrationsFolder });
     handle = { db, kind: 'pglite', close: () => client.close() };
   }
-  await handle.db.execute(sql.raw(postMigrationSql));
+  await handle.db.transaction(async (tx) => {
+    for (const statement of postMigrationStatements) await tx.execute(sql.raw(statement));
+  });
   return handle;
 }
 

@@ -6,21 +6,17 @@
 /** Tables whose rows, once written, stand as records: UPDATE, DELETE and TRUNCATE are refused. */
 export const appendOnlyTables = ['audit_log'];
 
-export const postMigrationSql = `
-create or replace function neikong_append_only() returns trigger language plpgsql as $$
+/** One statement per entry: prepared statements (PGlite) take a single command. */
+export const postMigrationStatements: string[] = [
+  `create or replace function neikong_append_only() returns trigger language plpgsql as $$
 begin
   raise exception 'neikong: % is append-only (% refused)', tg_table_name, tg_op
     using errcode = 'insufficient_privilege';
-end $$;
-${appendOnlyTables
-  .map(
-    (t) => `
-drop trigger if exists ${t}_no_update on ${t};
-create trigger ${t}_no_update before update or delete on ${t}
-  for each row execute function neikong_append_only();
-drop trigger if exists ${t}_no_truncate on ${t};
-create trigger ${t}_no_truncate before truncate on ${t}
-  for each statement execute function neikong_append_only();`,
-  )
-  .join('\n')}
-`;
+end $$`,
+  ...appendOnlyTables.flatMap((t) => [
+    `drop trigger if exists ${t}_no_update on ${t}`,
+    `create trigger ${t}_no_update before update or delete on ${t} for each row execute function neikong_append_only()`,
+    `drop trigger if exists ${t}_no_truncate on ${t}`,
+    `create trigger ${t}_no_truncate before truncate on ${t} for each statement execute function neikong_append_only()`,
+  ]),
+];
