@@ -11,10 +11,10 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { orgRoutes } from './org/routes.ts';
+import { docsPage } from './platform/docs-page.ts';
 import { AppError, problem } from './platform/errors.ts';
 import { type AppEnv, authenticate, csrfProtection, type Deps, validationHook } from './platform/http.ts';
 import { platformRoutes } from './platform/routes.ts';
-import { docsPage } from './platform/docs-page.ts';
 
 /** Routes with their own, larger limits (bulk ingestion) are listed here; the rest get 1 MiB. */
 const largeBodies: Record<string, number> = { '/api/org': 32 * 1024 * 1024 };
@@ -60,18 +60,28 @@ export function createApp(deps: Deps) {
 
   app.doc('/openapi.json', {
     openapi: '3.0.3',
-    info: { title: 'neikong API', version: '1', description: 'neikong (内控): authority, cases, verification' },
+    info: {
+      title: 'neikong API',
+      version: '1',
+      description: 'neikong (内控): authority, cases, verification',
+    },
   });
-  app.get('/docs', (c) => c.html(docsPage(app.getOpenAPIDocument({ openapi: '3.0.3', info: { title: 'neikong API', version: '1' } }))));
+  app.get('/docs', (c) =>
+    c.html(
+      docsPage(app.getOpenAPIDocument({ openapi: '3.0.3', info: { title: 'neikong API', version: '1' } })),
+    ),
+  );
 
   app.notFound((c) => problem(c, new AppError('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`)));
   app.onError((err, c) => {
     if (err instanceof AppError) return problem(c, err);
     if (err instanceof HTTPException) {
-      if (err.status === 400) return problem(c, new AppError('VALIDATION_FAILED', 'the request body is not valid JSON'));
+      if (err.status === 400)
+        return problem(c, new AppError('VALIDATION_FAILED', 'the request body is not valid JSON'));
       if (err.status === 413) return problem(c, new AppError('PAYLOAD_TOO_LARGE', err.message));
     }
-    if (err instanceof SyntaxError) return problem(c, new AppError('VALIDATION_FAILED', 'the request body is not valid JSON'));
+    if (err instanceof SyntaxError)
+      return problem(c, new AppError('VALIDATION_FAILED', 'the request body is not valid JSON'));
     console.error(`[${new Date().toISOString()}] ${c.req.method} ${c.req.path}:`, err);
     return problem(c, new AppError('INTERNAL', 'internal error; it has been logged'));
   });

@@ -76,8 +76,16 @@ const commands: Record<string, Command> = {
     return 0;
   },
   'token create': async (deps, args) => {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { role: { type: 'string' } } });
-    const t = await createToken(deps.db, { name: positionals[0] ?? '', role: (values.role ?? 'system') as RoleName }, 'cli');
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { role: { type: 'string' } },
+    });
+    const t = await createToken(
+      deps.db,
+      { name: positionals[0] ?? '', role: (values.role ?? 'system') as RoleName },
+      'cli',
+    );
     process.stderr.write(`token ${t.id} (${t.name}, role ${t.role}); it is shown this once:\n`);
     process.stdout.write(`${t.token}\n`);
     return 0;
@@ -98,7 +106,12 @@ const commands: Record<string, Command> = {
   demo: async (deps, args) => {
     const { values } = parseArgs({ args, options: { seed: { type: 'string', default: '1' } } });
     const demo = await loadDemo(deps.db, { seed: Number(values.seed), today: today(deps) });
-    print({ staff: demo.org.staff?.length, items: demo.org.items?.length, accounts: demo.accounts, password: demo.password });
+    print({
+      staff: demo.org.staff?.length,
+      items: demo.org.items?.length,
+      accounts: demo.accounts,
+      password: demo.password,
+    });
     return 0;
   },
 };

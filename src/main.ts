@@ -15,13 +15,19 @@ async function main() {
   const deps = await openRuntime(config);
   if (await isEmpty(deps.db)) {
     const demo = await loadDemo(deps.db, { today: localDate(new Date(), config.timeZone) });
-    console.log('Empty database: loaded the demo bureau (泉州市建设局). Demo accounts, password', demo.password);
-    for (const a of demo.accounts) console.log(`  ${a.name.padEnd(10)} ${a.role}${a.staffNo ? ` (staff ${a.staffNo})` : ''}`);
+    console.log(
+      'Empty database: loaded the demo bureau (泉州市建设局). Demo accounts, password',
+      demo.password,
+    );
+    for (const a of demo.accounts)
+      console.log(`  ${a.name.padEnd(10)} ${a.role}${a.staffNo ? ` (staff ${a.staffNo})` : ''}`);
   }
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const db = deps.database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL';
-    console.log(`neikong is running at http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}/ (${db})`);
+    console.log(
+      `neikong is running at http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}/ (${db})`,
+    );
   });
   const stop = async () => {
     server.close();

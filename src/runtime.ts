@@ -14,6 +14,10 @@ import { loadRolePolicy } from './platform/roles.ts';
 
 export async function openRuntime(config: Config, opts: { inMemory?: boolean } = {}): Promise<Deps> {
   const roles = loadRolePolicy(join(policiesDir, 'roles.yaml'));
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, inMemory: opts.inMemory });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    inMemory: opts.inMemory,
+  });
   return { db: database.db, database, config, roles };
 }

@@ -41,7 +41,12 @@ export async function testDeps(): Promise<Deps & { close(): Promise<void> }> {
     databaseUrl,
   };
   const database = await openDatabase({ databaseUrl, inMemory: true });
-  const deps: Deps = { db: database.db, database, config, roles: loadRolePolicy(join(policiesDir, 'roles.yaml')) };
+  const deps: Deps = {
+    db: database.db,
+    database,
+    config,
+    roles: loadRolePolicy(join(policiesDir, 'roles.yaml')),
+  };
   return {
     ...deps,
     async close() {
@@ -79,7 +84,11 @@ export async function loginAs(
 
 /** An API token of the approval system; returns headers carrying it. */
 export async function systemToken(t: Awaited<ReturnType<typeof testApp>>) {
-  const { token } = await createToken(t.db, { name: `sys-${randomBytes(3).toString('hex')}`, role: 'system' }, 'test');
+  const { token } = await createToken(
+    t.db,
+    { name: `sys-${randomBytes(3).toString('hex')}`, role: 'system' },
+    'test',
+  );
   return { authorization: `Bearer ${token}` } as Record<string, string>;
 }
 

@@ -42,7 +42,11 @@ const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url))
 export async function openDatabase(opts: { databaseUrl?: string; dataDir?: string; inMemory?: boolean }) {
   let handle: DatabaseHandle;
   if (opts.databaseUrl) {
-    const client = postgres(opts.databaseUrl, { max: 10, onnotice: () => {}, connection: { TimeZone: 'UTC' } });
+    const client = postgres(opts.databaseUrl, {
+      max: 10,
+      onnotice: () => {},
+      connection: { TimeZone: 'UTC' },
+    });
     const db = drizzlePostgres({ client, schema }) as unknown as Db;
     await migratePostgres(db as any, { migrationsFolder });
     handle = { db, kind: 'postgres', pg: client, close: () => client.end({ timeout: 5 }) };

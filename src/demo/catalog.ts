@@ -99,7 +99,12 @@ const rows: ItemRow[] = [
 ];
 
 /** Items that need the bureau's official seal (source section 一.三); the rest may use 审批专用章. */
-const officialSealOnly = new Set(['建筑工程施工许可证核发', '初级岗位证书核发', '监理员岗位证书核发', '建筑施工企业安全生产许可证核发']);
+const officialSealOnly = new Set([
+  '建筑工程施工许可证核发',
+  '初级岗位证书核发',
+  '监理员岗位证书核发',
+  '建筑施工企业安全生产许可证核发',
+]);
 
 /** The 8 items handled in their units rather than at the window. */
 const notAtWindow = new Set([
@@ -143,7 +148,8 @@ const prefixes: Record<Business, string> = {
 export function catalogItems() {
   const counters: Record<string, number> = {};
   return rows.map(([name, business, kind, statutoryDays, committedDays, department]) => {
-    const n = (counters[business] = (counters[business] ?? 0) + 1);
+    const n = (counters[business] ?? 0) + 1;
+    counters[business] = n;
     const code = `${prefixes[business]}-${String(n).padStart(3, '0')}`;
     return {
       code,
@@ -164,7 +170,11 @@ export function catalogItems() {
 
 function materialsFor(itemName: string, kind: Kind) {
   const base = [
-    { code: 'M1', name: `${itemName.replace(/(核发|审批|核准|备案|认定|审核|变更|延期)$/, '')}申请表`, primary: true },
+    {
+      code: 'M1',
+      name: `${itemName.replace(/(核发|审批|核准|备案|认定|审核|变更|延期)$/, '')}申请表`,
+      primary: true,
+    },
     { code: 'M2', name: '申请单位营业执照或统一社会信用代码证书', primary: true },
   ];
   if (kind === 'instant') return base;

@@ -7,7 +7,38 @@ import { type Business, catalogItems, departments } from './catalog.ts';
 import { seededRandom } from './random.ts';
 
 const surnames = '陈林黄张李王吴刘蔡杨许郑谢洪郭邱曾廖赖徐周叶苏庄吕江何萧罗高潘';
-const given = ['明', '华', '建国', '志强', '秀英', '丽娟', '海峰', '晓东', '美玲', '文斌', '雅婷', '少杰', '国平', '淑芬', '振宇', '金龙', '丽华', '思远', '佳慧', '永福', '春梅', '伟', '静', '磊', '婷婷', '鸿', '燕', '俊杰', '凤英', '德明'];
+const given = [
+  '明',
+  '华',
+  '建国',
+  '志强',
+  '秀英',
+  '丽娟',
+  '海峰',
+  '晓东',
+  '美玲',
+  '文斌',
+  '雅婷',
+  '少杰',
+  '国平',
+  '淑芬',
+  '振宇',
+  '金龙',
+  '丽华',
+  '思远',
+  '佳慧',
+  '永福',
+  '春梅',
+  '伟',
+  '静',
+  '磊',
+  '婷婷',
+  '鸿',
+  '燕',
+  '俊杰',
+  '凤英',
+  '德明',
+];
 
 interface PostSpec {
   code: string;
@@ -21,18 +52,66 @@ export const demoPosts: PostSpec[] = [
   { code: 'P-ACCEPT-1', name: '综合受理岗一', window: 'W1', key: false, businesses: [] },
   { code: 'P-ACCEPT-2', name: '综合受理岗二', window: 'W1', key: false, businesses: [] },
   { code: 'P-ACCEPT-3', name: '网上受理岗', window: 'W2', key: false, businesses: [] },
-  { code: 'P-REVIEW-SG', name: '施工许可审核岗', window: 'W1', key: true, businesses: ['construction-permit'] },
-  { code: 'P-REVIEW-ZZ', name: '企业资质审核岗', window: 'W1', key: true, businesses: ['enterprise-qualification'] },
-  { code: 'P-REVIEW-AQ', name: '安全生产许可审核岗', window: 'W1', key: true, businesses: ['safety-licence'] },
+  {
+    code: 'P-REVIEW-SG',
+    name: '施工许可审核岗',
+    window: 'W1',
+    key: true,
+    businesses: ['construction-permit'],
+  },
+  {
+    code: 'P-REVIEW-ZZ',
+    name: '企业资质审核岗',
+    window: 'W1',
+    key: true,
+    businesses: ['enterprise-qualification'],
+  },
+  {
+    code: 'P-REVIEW-AQ',
+    name: '安全生产许可审核岗',
+    window: 'W1',
+    key: true,
+    businesses: ['safety-licence'],
+  },
   { code: 'P-REVIEW-GW', name: '岗位证书审核岗', window: 'W1', key: false, businesses: ['post-certificate'] },
   { code: 'P-REVIEW-JC', name: '建材审核岗', window: 'W1', key: false, businesses: ['building-materials'] },
   { code: 'P-REVIEW-CJ', name: '城建审核岗', window: 'W2', key: false, businesses: ['urban-construction'] },
-  { code: 'P-REVIEW-GC', name: '工程建设审核岗', window: 'W2', key: false, businesses: ['engineering-construction'] },
+  {
+    code: 'P-REVIEW-GC',
+    name: '工程建设审核岗',
+    window: 'W2',
+    key: false,
+    businesses: ['engineering-construction'],
+  },
   { code: 'P-REVIEW-KC', name: '勘察设计审核岗', window: 'W2', key: false, businesses: ['survey-design'] },
-  { code: 'P-APPROVE-1', name: '审批岗一(施工许可、工程建设)', window: 'W1', key: true, businesses: ['construction-permit', 'engineering-construction'] },
-  { code: 'P-APPROVE-2', name: '审批岗二(企业资质、勘察设计)', window: 'W1', key: true, businesses: ['enterprise-qualification', 'survey-design'] },
-  { code: 'P-APPROVE-3', name: '审批岗三(安全许可、岗位证书)', window: 'W1', key: true, businesses: ['safety-licence', 'post-certificate'] },
-  { code: 'P-APPROVE-4', name: '审批岗四(建材、城建)', window: 'W2', key: true, businesses: ['building-materials', 'urban-construction'] },
+  {
+    code: 'P-APPROVE-1',
+    name: '审批岗一(施工许可、工程建设)',
+    window: 'W1',
+    key: true,
+    businesses: ['construction-permit', 'engineering-construction'],
+  },
+  {
+    code: 'P-APPROVE-2',
+    name: '审批岗二(企业资质、勘察设计)',
+    window: 'W1',
+    key: true,
+    businesses: ['enterprise-qualification', 'survey-design'],
+  },
+  {
+    code: 'P-APPROVE-3',
+    name: '审批岗三(安全许可、岗位证书)',
+    window: 'W1',
+    key: true,
+    businesses: ['safety-licence', 'post-certificate'],
+  },
+  {
+    code: 'P-APPROVE-4',
+    name: '审批岗四(建材、城建)',
+    window: 'W2',
+    key: true,
+    businesses: ['building-materials', 'urban-construction'],
+  },
   { code: 'P-ANNOUNCE', name: '公告报备岗', window: 'W1', key: false, businesses: [] },
   { code: 'P-CHIEF', name: '审核审批科科长岗', window: 'W1', key: true, businesses: [] },
 ];
@@ -105,7 +184,13 @@ export function demoOrg(seed = 1): OrgDocumentInput {
       const prevFrom = `${Number(aFrom.slice(0, 4)) - 4}${aFrom.slice(4)}`;
       const dayBefore = new Date(`${aFrom}T00:00:00Z`);
       dayBefore.setUTCDate(dayBefore.getUTCDate() - 1);
-      assignments.push({ staff: prev, post: p.code, role: 'A', from: prevFrom, to: dayBefore.toISOString().slice(0, 10) });
+      assignments.push({
+        staff: prev,
+        post: p.code,
+        role: 'A',
+        from: prevFrom,
+        to: dayBefore.toISOString().slice(0, 10),
+      });
       know(prev, p.businesses);
     }
   });
@@ -114,12 +199,15 @@ export function demoOrg(seed = 1): OrgDocumentInput {
     const set = competencies.get(s.no) ?? new Set<string>();
     // Every clerk knows at least one business; some know a second or third.
     if (set.size === 0 && s.department === 'D-APPROVAL') set.add(rnd.pick(allBusinesses));
-    while (s.department === 'D-APPROVAL' && set.size < 3 && rnd.chance(0.35)) set.add(rnd.pick(allBusinesses));
+    while (s.department === 'D-APPROVAL' && set.size < 3 && rnd.chance(0.35))
+      set.add(rnd.pick(allBusinesses));
     s.competencies = [...set].sort();
   }
   // Declared conflicts of interest (回避): a relative working for an applicant.
   staff[rnd.int(5, 20)].conflicts = [{ kind: 'relative', item: items[6].code, note: '配偶任职于申请企业' }];
-  staff[rnd.int(21, 34)].conflicts = [{ kind: 'former-employer', item: items[14].code, note: '曾任职于该企业(三年内)' }];
+  staff[rnd.int(21, 34)].conflicts = [
+    { kind: 'former-employer', item: items[14].code, note: '曾任职于该企业(三年内)' },
+  ];
 
   const absences: NonNullable<OrgDocumentInput['absences']> = [];
   const aHolders = assignments.filter((a) => a.role === 'A' && !a.to).map((a) => a.staff);

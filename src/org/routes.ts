@@ -4,7 +4,12 @@ import { localDate } from '../platform/time.ts';
 import { orgDocumentSchema } from './contract.ts';
 import { exportOrg, importOrg } from './service.ts';
 
-const counts = z.object({ created: z.number(), updated: z.number(), unchanged: z.number(), deactivated: z.number() });
+const counts = z.object({
+  created: z.number(),
+  updated: z.number(),
+  unchanged: z.number(),
+  deactivated: z.number(),
+});
 
 export const orgRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -17,7 +22,10 @@ orgRoutes.openapi(
     middleware: [guard('import', 'Org')] as const,
     request: { body: { required: true, content: { 'application/json': { schema: orgDocumentSchema } } } },
     responses: {
-      200: { description: 'What was created, updated, left unchanged and deactivated, per list', content: { 'application/json': { schema: z.record(z.string(), counts) } } },
+      200: {
+        description: 'What was created, updated, left unchanged and deactivated, per list',
+        content: { 'application/json': { schema: z.record(z.string(), counts) } },
+      },
     },
   }),
   async (c) => {
@@ -37,7 +45,12 @@ orgRoutes.openapi(
     tags: ['org'],
     summary: 'The active organisation and catalogue as an org document',
     middleware: [guard('export', 'Org')] as const,
-    responses: { 200: { description: 'org document, version 1', content: { 'application/json': { schema: orgDocumentSchema } } } },
+    responses: {
+      200: {
+        description: 'org document, version 1',
+        content: { 'application/json': { schema: orgDocumentSchema } },
+      },
+    },
   }),
   async (c) => c.json(await exportOrg(c.get('deps').db), 200),
 );

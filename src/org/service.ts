@@ -9,7 +9,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Db, DbOrTx } from '../db/client.ts';
-import { appendAudit, type AuditInput } from '../platform/audit.ts';
+import { type AuditInput, appendAudit } from '../platform/audit.ts';
 import { AppError, zodIssuesToProblems } from '../platform/errors.ts';
 import { canonicalJson } from '../platform/hash.ts';
 import { type OrgDocument, orgDocumentSchema } from './contract.ts';
@@ -33,7 +33,9 @@ export async function parseOrgDocument(db: DbOrTx, input: unknown): Promise<OrgD
   if (!parsed.success) throw AppError.validation(zodIssuesToProblems(parsed.error.issues));
   const doc = parsed.data;
   const codesOf = async (table: any, col: any) =>
-    new Set((await db.select({ c: col }).from(table).where(eq(table.active, true))).map((r: any) => r.c as string));
+    new Set(
+      (await db.select({ c: col }).from(table).where(eq(table.active, true))).map((r: any) => r.c as string),
+    );
   const problems = validateOrg(doc, {
     departments: await codesOf(departments, departments.code),
     windows: await codesOf(windows, windows.code),
@@ -84,16 +86,24 @@ async function upsertList<Row extends Record<string, unknown>>(
     seen.add(k);
     const old = stored.get(k);
     const content = spec.content(row);
-    if (old && old.active && canonicalJson(spec.content(old)) === canonicalJson(content)) {
+    if (old?.active && canonicalJson(spec.content(old)) === canonicalJson(content)) {
       counts.unchanged++;
       continue;
     }
     if (old) counts.updated++;
     else counts.created++;
     toWrite.push({ ...row, active: true, inactiveFrom: null });
-    audit.push({ actor, action: old ? 'org.update' : 'org.create', entity: spec.entity, entityId: k, content });
+    audit.push({
+      actor,
+      action: old ? 'org.update' : 'org.create',
+      entity: spec.entity,
+      entityId: k,
+      content,
+    });
   }
-  const columns = Object.keys(toWrite[0] ?? {}).filter((c) => !spec.conflictTarget.some((t) => t.name === toSnake(c)));
+  const columns = Object.keys(toWrite[0] ?? {}).filter(
+    (c) => !spec.conflictTarget.some((t) => t.name === toSnake(c)),
+  );
   for (let i = 0; i < toWrite.length; i += 2000) {
     await tx
       .insert(spec.table)
@@ -113,7 +123,13 @@ async function upsertList<Row extends Record<string, unknown>>(
       .set({ active: false, inactiveFrom: today } as any)
       .where(inArray(idCol, ids.map((r) => r[idKey]) as any));
     for (const [k] of gone) {
-      audit.push({ actor, action: 'org.deactivate', entity: spec.entity, entityId: k, content: { inactiveFrom: today } });
+      audit.push({
+        actor,
+        action: 'org.deactivate',
+        entity: spec.entity,
+        entityId: k,
+        content: { inactiveFrom: today },
+      });
     }
     counts.deactivated = gone.length;
   }
@@ -156,14 +172,26 @@ export async function importOrg(
         if (old && old.code !== b.code) await tx.delete(bureau).where(eq(bureau.code, old.code));
         await tx.insert(bureau).values(b).onConflictDoUpdate({ target: bureau.code, set: b });
         result.bureau[old ? 'updated' : 'created'] = 1;
-        audit.push({ actor, action: old ? 'org.update' : 'org.create', entity: 'bureau', entityId: b.code, content: b });
+        audit.push({
+          actor,
+          action: old ? 'org.update' : 'org.create',
+          entity: 'bureau',
+          entityId: b.code,
+          content: b,
+        });
       }
     }
     const byCode = (r: any) => r.code as string;
     if (doc.departments)
       result.departments = await upsertList(
         tx,
-        { entity: 'departments', table: departments, key: byCode, conflictTarget: [departments.code], content: departmentContent },
+        {
+          entity: 'departments',
+          table: departments,
+          key: byCode,
+          conflictTarget: [departments.code],
+          content: departmentContent,
+        },
         doc.departments,
         today,
         audit,
@@ -172,7 +200,13 @@ export async function importOrg(
     if (doc.windows)
       result.windows = await upsertList(
         tx,
-        { entity: 'windows', table: windows, key: byCode, conflictTarget: [windows.code], content: windowContent },
+        {
+          entity: 'windows',
+          table: windows,
+          key: byCode,
+          conflictTarget: [windows.code],
+          content: windowContent,
+        },
         doc.windows,
         today,
         audit,
@@ -190,7 +224,13 @@ export async function importOrg(
     if (doc.staff)
       result.staff = await upsertList(
         tx,
-        { entity: 'staff', table: staff, key: (r: any) => r.no, conflictTarget: [staff.no], content: staffContent },
+        {
+          entity: 'staff',
+          table: staff,
+          key: (r: any) => r.no,
+          conflictTarget: [staff.no],
+          content: staffContent,
+        },
         doc.staff.map((s) => ({ ...s, hiredOn: s.hiredOn ?? null })),
         today,
         audit,
@@ -200,7 +240,11 @@ export async function importOrg(
       result.items = await upsertList(
         tx,
         { entity: 'items', table: items, key: byCode, conflictTarget: [items.code], content: itemContent },
-        doc.items.map((it) => ({ ...it, fastTrackDays: it.fastTrackDays ?? null, department: it.department ?? null })),
+        doc.items.map((it) => ({
+          ...it,
+          fastTrackDays: it.fastTrackDays ?? null,
+          department: it.department ?? null,
+        })),
         today,
         audit,
         actor,
@@ -215,7 +259,13 @@ export async function importOrg(
           conflictTarget: [assignments.staffNo, assignments.post, assignments.role, assignments.from],
           content: assignmentContent,
         },
-        doc.assignments.map((a) => ({ staffNo: a.staff, post: a.post, role: a.role, from: a.from, to: a.to ?? null })),
+        doc.assignments.map((a) => ({
+          staffNo: a.staff,
+          post: a.post,
+          role: a.role,
+          from: a.from,
+          to: a.to ?? null,
+        })),
         today,
         audit,
         actor,
@@ -242,7 +292,13 @@ export async function importOrg(
 
 const departmentContent = (r: any) => ({ code: r.code, name: r.name, kind: r.kind });
 const windowContent = (r: any) => ({ code: r.code, name: r.name, department: r.department });
-const postContent = (r: any) => ({ code: r.code, name: r.name, window: r.window, key: r.key, businesses: r.businesses });
+const postContent = (r: any) => ({
+  code: r.code,
+  name: r.name,
+  window: r.window,
+  key: r.key,
+  businesses: r.businesses,
+});
 const staffContent = (r: any) => ({
   no: r.no,
   name: r.name,
@@ -281,10 +337,12 @@ export async function exportOrg(db: DbOrTx): Promise<OrgDocument> {
   return {
     version: 1,
     ...(b ? { bureau: { code: b.code, name: b.name, timeZone: b.timeZone, head: b.head } } : {}),
-    departments: (await db.select().from(departments).where(active(departments)).orderBy(asc(departments.code))).map(
-      departmentContent,
+    departments: (
+      await db.select().from(departments).where(active(departments)).orderBy(asc(departments.code))
+    ).map(departmentContent),
+    windows: (await db.select().from(windows).where(active(windows)).orderBy(asc(windows.code))).map(
+      windowContent,
     ),
-    windows: (await db.select().from(windows).where(active(windows)).orderBy(asc(windows.code))).map(windowContent),
     posts: (await db.select().from(posts).where(active(posts)).orderBy(asc(posts.code))).map(postContent),
     staff: (await db.select().from(staff).where(active(staff)).orderBy(asc(staff.no))).map(staffContent),
     assignments: (
@@ -292,10 +350,19 @@ export async function exportOrg(db: DbOrTx): Promise<OrgDocument> {
         .select()
         .from(assignments)
         .where(active(assignments))
-        .orderBy(asc(assignments.staffNo), asc(assignments.post), asc(assignments.role), asc(assignments.from))
+        .orderBy(
+          asc(assignments.staffNo),
+          asc(assignments.post),
+          asc(assignments.role),
+          asc(assignments.from),
+        )
     ).map(assignmentContent),
     absences: (
-      await db.select().from(absences).where(active(absences)).orderBy(asc(absences.staffNo), asc(absences.from))
+      await db
+        .select()
+        .from(absences)
+        .where(active(absences))
+        .orderBy(asc(absences.staffNo), asc(absences.from))
     ).map(absenceContent),
     items: (await db.select().from(items).where(active(items)).orderBy(asc(items.code))).map(itemContent),
   } as OrgDocument;
@@ -344,7 +411,9 @@ export async function absenceHistory(db: DbOrTx, staffNo?: string) {
   const rows = await db
     .select()
     .from(absences)
-    .where(staffNo ? and(eq(absences.staffNo, staffNo), eq(absences.active, true)) : eq(absences.active, true))
+    .where(
+      staffNo ? and(eq(absences.staffNo, staffNo), eq(absences.active, true)) : eq(absences.active, true),
+    )
     .orderBy(asc(absences.from));
   return rows;
 }

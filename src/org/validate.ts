@@ -24,7 +24,8 @@ function duplicates<T>(list: T[] | undefined, key: (t: T) => string, path: strin
   list?.forEach((t, i) => {
     const k = key(t);
     const first = seen.get(k);
-    if (first !== undefined) out.push({ path: `${path}[${i}]`, message: `duplicate ${k} (also at ${path}[${first}])` });
+    if (first !== undefined)
+      out.push({ path: `${path}[${i}]`, message: `duplicate ${k} (also at ${path}[${first}])` });
     else seen.set(k, i);
   });
 }
@@ -36,11 +37,16 @@ export function validateOrg(doc: OrgDocument, known: KnownCodes): FieldProblem[]
   duplicates(doc.posts, (d) => `code ${d.code}`, 'posts', problems);
   duplicates(doc.staff, (d) => `no ${d.no}`, 'staff', problems);
   duplicates(doc.items, (d) => `code ${d.code}`, 'items', problems);
-  duplicates(doc.assignments, (a) => `assignment ${a.staff}/${a.post}/${a.role} from ${a.from}`, 'assignments', problems);
-  duplicates(doc.absences, (a) => `absence of ${a.staff} from ${a.from}`, 'absences', problems);
-  doc.items?.forEach((item, i) =>
-    duplicates(item.materials, (m) => `material ${m.code}`, `items[${i}].materials`, problems),
+  duplicates(
+    doc.assignments,
+    (a) => `assignment ${a.staff}/${a.post}/${a.role} from ${a.from}`,
+    'assignments',
+    problems,
   );
+  duplicates(doc.absences, (a) => `absence of ${a.staff} from ${a.from}`, 'absences', problems);
+  doc.items?.forEach((item, i) => {
+    duplicates(item.materials, (m) => `material ${m.code}`, `items[${i}].materials`, problems);
+  });
 
   // A list present in the document replaces the stored one; an absent list leaves it as it is.
   const codes = (list: { code: string }[] | undefined, stored: Set<string>) =>
@@ -55,11 +61,17 @@ export function validateOrg(doc: OrgDocument, known: KnownCodes): FieldProblem[]
     if (value != null && !set.has(value)) problems.push({ path, message: `unknown ${what} ${value}` });
   };
   ref(staff, doc.bureau?.head, 'bureau.head', 'staff');
-  doc.windows?.forEach((w, i) => ref(depts, w.department, `windows[${i}].department`, 'department'));
-  doc.posts?.forEach((p, i) => ref(wins, p.window, `posts[${i}].window`, 'window'));
+  doc.windows?.forEach((w, i) => {
+    ref(depts, w.department, `windows[${i}].department`, 'department');
+  });
+  doc.posts?.forEach((p, i) => {
+    ref(wins, p.window, `posts[${i}].window`, 'window');
+  });
   doc.staff?.forEach((s, i) => {
     ref(depts, s.department, `staff[${i}].department`, 'department');
-    s.conflicts.forEach((c, j) => ref(items, c.item, `staff[${i}].conflicts[${j}].item`, 'item'));
+    s.conflicts.forEach((c, j) => {
+      ref(items, c.item, `staff[${i}].conflicts[${j}].item`, 'item');
+    });
   });
   doc.items?.forEach((it, i) => {
     ref(depts, it.department, `items[${i}].department`, 'department');
@@ -76,7 +88,10 @@ export function validateOrg(doc: OrgDocument, known: KnownCodes): FieldProblem[]
       });
     }
     if (it.kind === 'instant' && it.committedDays !== 0) {
-      problems.push({ path: `items[${i}].committedDays`, message: 'an instant item is decided the same day (0)' });
+      problems.push({
+        path: `items[${i}].committedDays`,
+        message: 'an instant item is decided the same day (0)',
+      });
     }
   });
   doc.assignments?.forEach((a, i) => {
@@ -88,7 +103,8 @@ export function validateOrg(doc: OrgDocument, known: KnownCodes): FieldProblem[]
   });
   doc.absences?.forEach((a, i) => {
     ref(staff, a.staff, `absences[${i}].staff`, 'staff');
-    if (a.to < a.from) problems.push({ path: `absences[${i}].to`, message: `ends (${a.to}) before it starts (${a.from})` });
+    if (a.to < a.from)
+      problems.push({ path: `absences[${i}].to`, message: `ends (${a.to}) before it starts (${a.from})` });
   });
 
   const effective = doc.assignments
@@ -108,7 +124,7 @@ export function validateOrg(doc: OrgDocument, known: KnownCodes): FieldProblem[]
     for (let i = 0; i < holders.length; i++) {
       for (let j = i + 1; j < holders.length; j++) {
         if (overlaps(holders[i], holders[j])) {
-          const day = holders[j].from > holders[i].from ? holders[j].from : holders[i].from;
+          const day = holders[j].from; // sorted by start: the later start is the first shared day
           problems.push({
             path: holders[j].path,
             message: `post ${post} has two A holders on ${day}: ${holders[i].staff} and ${holders[j].staff}`,
@@ -118,7 +134,10 @@ export function validateOrg(doc: OrgDocument, known: KnownCodes): FieldProblem[]
     }
     for (const b of list.filter((a) => a.role === 'B')) {
       if (!holders.some((a) => overlaps(a, b))) {
-        problems.push({ path: b.path, message: `B ${b.staff} on post ${post} has no A holder in that period` });
+        problems.push({
+          path: b.path,
+          message: `B ${b.staff} on post ${post} has no A holder in that period`,
+        });
       }
     }
   }

@@ -18,7 +18,12 @@ import { sha256 } from './hash.ts';
 import { type RoleName, userRoles } from './roles.ts';
 import { apiTokens, sessions, users } from './schema.ts';
 
-const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
+const scrypt = promisify(scryptCb) as (
+  pw: string,
+  salt: Buffer,
+  len: number,
+  opts: object,
+) => Promise<Buffer>;
 const SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 export const SESSION_HOURS = 12;
 const FREE_FAILURES = 3;
@@ -107,12 +112,13 @@ export interface LoginResult {
 /** Checks a password and opens a session. Throws UNAUTHENTICATED or RATE_LIMITED. */
 export async function login(db: Db, name: string, password: string): Promise<LoginResult> {
   const [user] = await db.select().from(users).where(eq(users.name, name));
-  if (!user || !user.active) {
+  if (!user?.active) {
     await checkPassword(password, await dummyHash);
     throw new AppError('UNAUTHENTICATED', 'wrong user name or password');
   }
   const wait = loginWaitMs(user.failedLogins, user.lastFailedAt);
-  if (wait > 0) throw new AppError('RATE_LIMITED', `too many failed logins; try again in ${Math.ceil(wait / 1000)} s`);
+  if (wait > 0)
+    throw new AppError('RATE_LIMITED', `too many failed logins; try again in ${Math.ceil(wait / 1000)} s`);
   if (!(await checkPassword(password, user.passwordHash))) {
     await db
       .update(users)
@@ -140,7 +146,13 @@ export async function sessionUser(db: DbOrTx, cookieValue: string) {
     .select({ user: users, csrfToken: sessions.csrfToken })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.idHash, sha256(cookieValue)), gt(sessions.expiresAt, new Date()), eq(users.active, true)));
+    .where(
+      and(
+        eq(sessions.idHash, sha256(cookieValue)),
+        gt(sessions.expiresAt, new Date()),
+        eq(users.active, true),
+      ),
+    );
   return row ?? null;
 }
 
@@ -154,7 +166,13 @@ export async function setUserLocale(db: DbOrTx, userId: number, locale: string) 
 
 export async function listUsers(db: DbOrTx) {
   return db
-    .select({ id: users.id, name: users.name, role: users.role, staffNo: users.staffNo, active: users.active })
+    .select({
+      id: users.id,
+      name: users.name,
+      role: users.role,
+      staffNo: users.staffNo,
+      active: users.active,
+    })
     .from(users)
     .orderBy(users.name);
 }
@@ -166,7 +184,9 @@ export async function createToken(db: Db, input: { name: string; role: RoleName 
   if (!/^[\p{L}\p{N}._-]{2,64}$/u.test(input.name))
     throw AppError.validation([{ path: 'name', message: '2-64 letters, digits, dot, dash or underscore' }]);
   if (input.role !== 'system' && !(userRoles as readonly string[]).includes(input.role))
-    throw AppError.validation([{ path: 'role', message: `must be system or one of ${userRoles.join(', ')}` }]);
+    throw AppError.validation([
+      { path: 'role', message: `must be system or one of ${userRoles.join(', ')}` },
+    ]);
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -201,7 +221,13 @@ export async function revokeToken(db: Db, id: number, actor: string) {
       .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
       .returning({ id: apiTokens.id, name: apiTokens.name });
     if (!row) throw new AppError('NOT_FOUND', `no active token ${id}`);
-    await appendAudit(tx, { actor, action: 'token.revoke', entity: 'api_token', entityId: String(id), content: row });
+    await appendAudit(tx, {
+      actor,
+      action: 'token.revoke',
+      entity: 'api_token',
+      entityId: String(id),
+      content: row,
+    });
     return row;
   });
 }

@@ -7,7 +7,8 @@ import { html, raw } from 'hono/html';
 export function docsPage(doc: any) {
   const ops: { method: string; path: string; op: any }[] = [];
   for (const [path, item] of Object.entries<any>(doc.paths ?? {})) {
-    for (const [method, op] of Object.entries<any>(item)) ops.push({ method: method.toUpperCase(), path, op });
+    for (const [method, op] of Object.entries<any>(item))
+      ops.push({ method: method.toUpperCase(), path, op });
   }
   ops.sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
   const schema = (s: unknown) => (s ? JSON.stringify(s, null, 2) : '');

@@ -14,7 +14,14 @@ import type { Config } from '../config.ts';
 import type { DatabaseHandle, Db } from '../db/client.ts';
 import { sessionUser, tokenPrincipal } from './auth.ts';
 import { AppError, problem, zodIssuesToProblems } from './errors.ts';
-import { type Action, type AppAbility, abilityFor, type RoleName, type RolePolicy, type Subject } from './roles.ts';
+import {
+  type Action,
+  type AppAbility,
+  abilityFor,
+  type RoleName,
+  type RolePolicy,
+  type Subject,
+} from './roles.ts';
 
 export interface Deps {
   db: Db;
@@ -51,7 +58,13 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
       const token = await tokenPrincipal(db, header.slice(7).trim());
       if (!token) return problem(c, new AppError('UNAUTHENTICATED', 'unknown or revoked API token'));
       const role = token.role as RoleName;
-      principal = { kind: 'token', name: token.name, role, staffNo: null, ability: abilityFor(roles, { role }) };
+      principal = {
+        kind: 'token',
+        name: token.name,
+        role,
+        staffNo: null,
+        ability: abilityFor(roles, { role }),
+      };
     } else {
       const cookie = getCookie(c, SESSION_COOKIE);
       const found = cookie ? await sessionUser(db, cookie) : null;
@@ -69,7 +82,13 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
         };
       }
     }
-    principal ??= { kind: 'public', name: 'public', role: 'public', staffNo: null, ability: abilityFor(roles, { role: 'public' }) };
+    principal ??= {
+      kind: 'public',
+      name: 'public',
+      role: 'public',
+      staffNo: null,
+      ability: abilityFor(roles, { role: 'public' }),
+    };
     c.set('principal', principal);
     await next();
   };
@@ -88,11 +107,15 @@ export function csrfProtection(): MiddlewareHandler<AppEnv> {
     if (p.kind !== 'user' || SAFE.has(c.req.method)) return next();
     let sent = c.req.header('x-csrf-token');
     const type = c.req.header('content-type') ?? '';
-    if (!sent && (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data'))) {
+    if (
+      !sent &&
+      (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data'))
+    ) {
       const body = await c.req.parseBody();
       sent = typeof body._csrf === 'string' ? body._csrf : undefined;
     }
-    if (!sent || sent !== p.csrfToken) return problem(c, new AppError('FORBIDDEN', 'missing or wrong CSRF token'));
+    if (!sent || sent !== p.csrfToken)
+      return problem(c, new AppError('FORBIDDEN', 'missing or wrong CSRF token'));
     return next();
   };
 }
@@ -106,9 +129,16 @@ export function guard(action: Action, subject: Subject): MiddlewareHandler<AppEn
 }
 
 /** Throws 401/403 unless allowed; `fields` lets a condition (e.g. own staff only) be checked. */
-export function assertCan(c: Context<AppEnv>, action: Action, subject: Subject, fields?: Record<string, unknown>) {
+export function assertCan(
+  c: Context<AppEnv>,
+  action: Action,
+  subject: Subject,
+  fields?: Record<string, unknown>,
+) {
   const p = c.get('principal');
-  const allowed = fields ? p.ability.can(action, caslSubject(subject, { ...fields }) as any) : p.ability.can(action, subject);
+  const allowed = fields
+    ? p.ability.can(action, caslSubject(subject, { ...fields }) as any)
+    : p.ability.can(action, subject);
   if (allowed) return;
   if (p.kind === 'public') throw new AppError('UNAUTHENTICATED', 'log in first');
   throw new AppError('FORBIDDEN', `role ${p.role} may not ${action} ${subject}`);
@@ -118,6 +148,9 @@ export function assertCan(c: Context<AppEnv>, action: Action, subject: Subject, 
 export const validationHook = (result: { success: boolean; error?: any; target?: string }, c: Context) => {
   if (!result.success) {
     const prefix = result.target === 'query' ? 'query.' : result.target === 'param' ? 'path.' : '';
-    return problem(c, AppError.validation(zodIssuesToProblems(result.error.issues, prefix), 'the request has problems'));
+    return problem(
+      c,
+      AppError.validation(zodIssuesToProblems(result.error.issues, prefix), 'the request has problems'),
+    );
   }
 };

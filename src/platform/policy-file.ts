@@ -24,7 +24,11 @@ export function loadYamlFile<T extends z.ZodType>(file: string, text: string, sc
   if (doc.errors.length) {
     throw new PolicyError(
       file,
-      doc.errors.map((e) => ({ line: lineCounter.linePos(e.pos[0]).line, path: '(yaml)', message: e.message })),
+      doc.errors.map((e) => ({
+        line: lineCounter.linePos(e.pos[0]).line,
+        path: '(yaml)',
+        message: e.message,
+      })),
     );
   }
   const parsed = schema.safeParse(doc.toJS());
@@ -32,14 +36,21 @@ export function loadYamlFile<T extends z.ZodType>(file: string, text: string, sc
   throw new PolicyError(
     file,
     parsed.error.issues.map((issue) => {
-      const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+      const path = issue.path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+        .join('')
+        .replace(/^\./, '');
       return { line: lineOf(doc, issue.path, lineCounter), path: path || '(root)', message: issue.message };
     }),
   );
 }
 
 /** The line of the deepest node along `path` that exists in the document. */
-function lineOf(doc: ReturnType<typeof parseDocument>, path: readonly PropertyKey[], lc: LineCounter): number | undefined {
+function lineOf(
+  doc: ReturnType<typeof parseDocument>,
+  path: readonly PropertyKey[],
+  lc: LineCounter,
+): number | undefined {
   let node: any = doc.contents;
   let line: number | undefined = node?.range ? lc.linePos(node.range[0]).line : undefined;
   for (const key of path) {

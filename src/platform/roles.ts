@@ -44,7 +44,17 @@ export const subjects = [
   'OwnAccount',
   'all',
 ] as const;
-export const actions = ['read', 'create', 'update', 'delete', 'import', 'export', 'verify', 'decide', 'manage'] as const;
+export const actions = [
+  'read',
+  'create',
+  'update',
+  'delete',
+  'import',
+  'export',
+  'verify',
+  'decide',
+  'manage',
+] as const;
 export type Subject = (typeof subjects)[number];
 export type Action = (typeof actions)[number];
 

@@ -3,7 +3,16 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { desc, lt } from 'drizzle-orm';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { verifyAuditChain } from './audit.ts';
-import { createToken, createUser, listTokens, listUsers, login, logout, revokeToken, SESSION_HOURS } from './auth.ts';
+import {
+  createToken,
+  createUser,
+  listTokens,
+  listUsers,
+  login,
+  logout,
+  revokeToken,
+  SESSION_HOURS,
+} from './auth.ts';
 import { type AppEnv, actorOf, guard, SESSION_COOKIE, validationHook } from './http.ts';
 import { userRoles } from './roles.ts';
 import { auditLog } from './schema.ts';
@@ -32,7 +41,9 @@ platformRoutes.openapi(
     request: {
       body: {
         required: true,
-        content: { 'application/json': { schema: z.object({ name: z.string().min(1), password: z.string().min(1) }) } },
+        content: {
+          'application/json': { schema: z.object({ name: z.string().min(1), password: z.string().min(1) }) },
+        },
       },
     },
     responses: { 200: json(me) },
@@ -48,7 +59,16 @@ platformRoutes.openapi(
       path: '/',
       maxAge: SESSION_HOURS * 3600,
     });
-    return c.json({ name: s.user.name, role: s.user.role, staffNo: s.user.staffNo, kind: 'user' as const, csrfToken: s.csrfToken }, 200);
+    return c.json(
+      {
+        name: s.user.name,
+        role: s.user.role,
+        staffNo: s.user.staffNo,
+        kind: 'user' as const,
+        csrfToken: s.csrfToken,
+      },
+      200,
+    );
   },
 );
 
@@ -69,14 +89,29 @@ platformRoutes.openapi(
 );
 
 platformRoutes.openapi(
-  createRoute({ method: 'get', path: '/api/auth/me', tags: ['auth'], summary: 'Who is asking', responses: { 200: json(me) } }),
+  createRoute({
+    method: 'get',
+    path: '/api/auth/me',
+    tags: ['auth'],
+    summary: 'Who is asking',
+    responses: { 200: json(me) },
+  }),
   async (c) => {
     const p = c.get('principal');
-    return c.json({ name: p.name, role: p.role, staffNo: p.staffNo, kind: p.kind, csrfToken: p.csrfToken }, 200);
+    return c.json(
+      { name: p.name, role: p.role, staffNo: p.staffNo, kind: p.kind, csrfToken: p.csrfToken },
+      200,
+    );
   },
 );
 
-const userOut = z.object({ id: z.number(), name: z.string(), role: z.string(), staffNo: z.string().nullable(), active: z.boolean() });
+const userOut = z.object({
+  id: z.number(),
+  name: z.string(),
+  role: z.string(),
+  staffNo: z.string().nullable(),
+  active: z.boolean(),
+});
 
 platformRoutes.openapi(
   createRoute({
@@ -138,7 +173,11 @@ platformRoutes.openapi(
   async (c) => {
     const rows = await listTokens(c.get('deps').db);
     return c.json(
-      rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), revokedAt: r.revokedAt?.toISOString() ?? null })),
+      rows.map((r) => ({
+        ...r,
+        createdAt: r.createdAt.toISOString(),
+        revokedAt: r.revokedAt?.toISOString() ?? null,
+      })),
       200,
     );
   },
@@ -155,15 +194,27 @@ platformRoutes.openapi(
       body: {
         required: true,
         content: {
-          'application/json': { schema: z.object({ name: z.string(), role: z.enum(['system', ...userRoles]) }) },
+          'application/json': {
+            schema: z.object({ name: z.string(), role: z.enum(['system', ...userRoles]) }),
+          },
         },
       },
     },
     responses: {
-      201: json(z.object({ id: z.number(), name: z.string(), role: z.string(), prefix: z.string(), token: z.string() }), 'created'),
+      201: json(
+        z.object({
+          id: z.number(),
+          name: z.string(),
+          role: z.string(),
+          prefix: z.string(),
+          token: z.string(),
+        }),
+        'created',
+      ),
     },
   }),
-  async (c) => c.json(await createToken(c.get('deps').db, c.req.valid('json'), actorOf(c.get('principal'))), 201),
+  async (c) =>
+    c.json(await createToken(c.get('deps').db, c.req.valid('json'), actorOf(c.get('principal'))), 201),
 );
 
 platformRoutes.openapi(
@@ -176,7 +227,8 @@ platformRoutes.openapi(
     request: { params: z.object({ id: z.coerce.number().int().positive() }) },
     responses: { 200: json(z.object({ id: z.number(), name: z.string() }), 'revoked') },
   }),
-  async (c) => c.json(await revokeToken(c.get('deps').db, c.req.valid('param').id, actorOf(c.get('principal'))), 200),
+  async (c) =>
+    c.json(await revokeToken(c.get('deps').db, c.req.valid('param').id, actorOf(c.get('principal'))), 200),
 );
 
 platformRoutes.openapi(
@@ -207,7 +259,10 @@ platformRoutes.openapi(
     summary: 'Audit entries, newest first',
     middleware: [guard('read', 'AuditLog')] as const,
     request: {
-      query: z.object({ before: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+      query: z.object({
+        before: z.coerce.number().int().positive().optional(),
+        limit: z.coerce.number().int().min(1).max(500).default(100),
+      }),
     },
     responses: {
       200: json(
@@ -236,7 +291,16 @@ platformRoutes.openapi(
       .orderBy(desc(auditLog.id))
       .limit(limit);
     return c.json(
-      rows.map((r) => ({ id: r.id, at: r.at.toISOString(), actor: r.actor, action: r.action, entity: r.entity, entityId: r.entityId, contentHash: r.contentHash, hash: r.hash })),
+      rows.map((r) => ({
+        id: r.id,
+        at: r.at.toISOString(),
+        actor: r.actor,
+        action: r.action,
+        entity: r.entity,
+        entityId: r.entityId,
+        contentHash: r.contentHash,
+        hash: r.hash,
+      })),
       200,
     );
   },

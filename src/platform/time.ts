@@ -6,7 +6,12 @@
  * localDate(new Date('2026-03-01T17:00:00Z'), 'Asia/Shanghai') // '2026-03-02'
  */
 export function localDate(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(at);
 }
 
 /** Adds calendar days to a date string. */

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonHeaders, loginAs, testApp } from '../helpers.ts';
+
+describe('HTTP basics', () => {
+  let t: Awaited<ReturnType<typeof testApp>>;
+  beforeAll(async () => {
+    t = await testApp();
+  });
+  afterAll(() => t.close());
+
+  it('serves health, the OpenAPI document and the docs page', async () => {
+    expect(await (await t.app.request('/healthz')).json()).toMatchObject({ status: 'ok' });
+    const doc = (await (await t.app.request('/openapi.json')).json()) as any;
+    expect(doc.openapi).toBe('3.0.3');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/org', '/api/auth/login', '/api/audit/verify']),
+    );
+    const docs = await t.app.request('/docs');
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain('POST /api/org');
+  });
+
+  it('sends secure headers with an explicit CSP', async () => {
+    const res = await t.app.request('/healthz');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+  });
+
+  it('answers every error with one problem shape and no stack trace', async () => {
+    const notFound = await t.app.request('/api/nothing-here');
+    expect(notFound.status).toBe(404);
+    expect(notFound.headers.get('content-type')).toContain('application/problem+json');
+    expect(await notFound.json()).toMatchObject({ code: 'NOT_FOUND', status: 404 });
+
+    const admin = await loginAs(t, 'admin');
+    const badJson = await t.app.request('/api/org', {
+      method: 'POST',
+      headers: { ...admin, ...jsonHeaders },
+      body: '{"version":',
+    });
+    expect(badJson.status).toBe(400);
+    const body = await badJson.text();
+    expect(JSON.parse(body).code).toBe('VALIDATION_FAILED');
+    expect(body).not.toMatch(/at .*\.ts:\d+/);
+
+    const badLogin = await t.app.request('/api/auth/login', {
+      method: 'POST',
+      headers: jsonHeaders,
+      body: JSON.stringify({ name: 3 }),
+    });
+    const problem = (await badLogin.json()) as any;
+    expect(problem.code).toBe('VALIDATION_FAILED');
+    expect(problem.errors.map((e: any) => e.path).sort()).toEqual(['name', 'password']);
+  });
+
+  it('limits body size', async () => {
+    const admin = await loginAs(t, 'admin');
+    const huge = JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024), password: 'y' });
+    const res = await t.app.request('/api/users', {
+      method: 'POST',
+      headers: { ...admin, ...jsonHeaders },
+      body: huge,
+    });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as any).code).toBe('PAYLOAD_TOO_LARGE');
+  });
+});
