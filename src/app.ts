@@ -10,6 +10,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
+import { calendarRoutes } from './calendar/routes.ts';
 import { orgRoutes } from './org/routes.ts';
 import { docsPage } from './platform/docs-page.ts';
 import { AppError, problem } from './platform/errors.ts';
@@ -57,6 +58,7 @@ export function createApp(deps: Deps) {
   app.get('/healthz', (c) => c.json({ status: 'ok', database: deps.database.kind }));
   app.route('/', platformRoutes);
   app.route('/', orgRoutes);
+  app.route('/', calendarRoutes);
 
   app.doc('/openapi.json', {
     openapi: '3.0.3',

@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { calendarCommand } from './calendar/cli.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { loadDemo } from './demo/index.ts';
 import { exportOrg, importOrg } from './org/service.ts';
@@ -29,7 +30,13 @@ const usage = `neikong - internal control of an approval window
   neikong token list | token revoke ID
   neikong audit verify               recompute the audit hash chain
   neikong demo [--seed N]            load the demo bureau
+  neikong calendar add DATE N | count FROM TO | check [DIR]   working days (no database needed)
 `;
+
+/** Commands that need no database. */
+const offline: Record<string, (args: string[]) => Promise<number>> = {
+  calendar: calendarCommand,
+};
 
 type Command = (deps: Deps, args: string[]) => Promise<number>;
 
@@ -118,6 +125,7 @@ const commands: Record<string, Command> = {
 
 /** Runs one CLI invocation; returns the exit code. */
 export async function run(argv: string[]): Promise<number> {
+  if (argv[0] && offline[argv[0]]) return offline[argv[0]](argv.slice(1));
   const two = argv.slice(0, 2).join(' ');
   const name = commands[two] ? two : argv[0];
   const command = name ? commands[name] : undefined;

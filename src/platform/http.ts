@@ -147,7 +147,7 @@ export function assertCan(
 /** Turns failed zod validation of a route's input into one problem listing every field. */
 export const validationHook = (result: { success: boolean; error?: any; target?: string }, c: Context) => {
   if (!result.success) {
-    const prefix = result.target === 'query' ? 'query.' : result.target === 'param' ? 'path.' : '';
+    const prefix = result.target === 'query' ? 'query' : result.target === 'param' ? 'path' : '';
     return problem(
       c,
       AppError.validation(zodIssuesToProblems(result.error.issues, prefix), 'the request has problems'),
