@@ -41,7 +41,13 @@ export function largeOrg(staffCount: number, seed = 1): OrgDocumentInput {
   }));
   const assignments = posts.flatMap((p, i) => [
     { staff: staff[2 * i].no, post: p.code, role: 'A' as const, from: `20${10 + (i % 14)}-01-01`, to: null },
-    { staff: staff[(2 * i + 1) % staffCount].no, post: p.code, role: 'B' as const, from: `20${10 + (i % 14)}-03-01`, to: null },
+    {
+      staff: staff[(2 * i + 1) % staffCount].no,
+      post: p.code,
+      role: 'B' as const,
+      from: `20${10 + (i % 14)}-03-01`,
+      to: null,
+    },
   ]);
   return {
     version: 1,

@@ -27,7 +27,13 @@ export async function bench(): Promise<BenchRow[]> {
         await chunks(items, doc.items!);
         await chunks(
           assignments,
-          doc.assignments!.map((a) => ({ staffNo: a.staff, post: a.post, role: a.role, from: a.from, to: a.to ?? null })),
+          doc.assignments!.map((a) => ({
+            staffNo: a.staff,
+            post: a.post,
+            role: a.role,
+            from: a.from,
+            to: a.to ?? null,
+          })),
         );
       }),
     );
@@ -48,7 +54,13 @@ export async function bench(): Promise<BenchRow[]> {
         ratio: first / baseline,
         note: `${rowsCount} rows; baseline = plain bulk insert`,
       },
-      { name: 'org import, 10,000 staff (unchanged re-import)', figure: again, unit: 'ms', baseline, ratio: again / baseline },
+      {
+        name: 'org import, 10,000 staff (unchanged re-import)',
+        figure: again,
+        unit: 'ms',
+        baseline,
+        ratio: again / baseline,
+      },
     ];
   } finally {
     await t.close();

@@ -27,13 +27,22 @@ const fmt = (n: number | undefined) =>
   n === undefined ? '' : Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en') : n.toFixed(2);
 const table = [
   ['benchmark', 'figure', 'unit', 'baseline', 'ratio', 'note'],
-  ...rows.map((r) => [r.name, fmt(r.figure), r.unit, fmt(r.baseline), r.ratio === undefined ? '' : r.ratio.toFixed(2), r.note ?? '']),
+  ...rows.map((r) => [
+    r.name,
+    fmt(r.figure),
+    r.unit,
+    fmt(r.baseline),
+    r.ratio === undefined ? '' : r.ratio.toFixed(2),
+    r.note ?? '',
+  ]),
 ];
 const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
 const db = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 console.log(`\nneikong benchmarks (${db}, node ${process.version})\n`);
 for (const [i, row] of table.entries()) {
-  console.log(row.map((cell, j) => (j === 0 || j >= 5 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join('  '));
+  console.log(
+    row.map((cell, j) => (j === 0 || j >= 5 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join('  '),
+  );
   if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 }
 process.exit();
