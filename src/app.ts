@@ -10,15 +10,36 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
+import { authorityPages } from './authority/pages.tsx';
+import { authorityRoutes } from './authority/routes.ts';
 import { calendarRoutes } from './calendar/routes.ts';
+import { casePages } from './cases/pages.tsx';
+import { caseRoutes } from './cases/routes.ts';
+import { registryRoutes } from './documents/registry-routes.ts';
+import { misconductPages } from './misconduct/pages/index.ts';
+import { misconductRoutes } from './misconduct/routes.ts';
 import { orgRoutes } from './org/routes.ts';
 import { docsPage } from './platform/docs-page.ts';
 import { AppError, problem } from './platform/errors.ts';
 import { type AppEnv, authenticate, csrfProtection, type Deps, validationHook } from './platform/http.ts';
 import { platformRoutes } from './platform/routes.ts';
+import { reportPages } from './reports/pages.tsx';
+import { reportRoutes } from './reports/routes.ts';
+import { rotationPages } from './rotation/pages.tsx';
+import { rotationRoutes } from './rotation/routes.ts';
+import { verificationPages } from './verification/pages.tsx';
+import { verificationRoutes } from './verification/routes.ts';
+import { webRoutes } from './web/routes.ts';
 
 /** Routes with their own, larger limits (bulk ingestion) are listed here; the rest get 1 MiB. */
-const largeBodies: Record<string, number> = { '/api/org': 32 * 1024 * 1024 };
+const largeBodies: Record<string, number> = {
+  '/api/org': 32 * 1024 * 1024,
+  '/api/authority/decisions': 8 * 1024 * 1024,
+  '/api/cases/events': 256 * 1024 * 1024,
+  '/admin/import': 32 * 1024 * 1024,
+  '/api/misconduct/evidence': 11 * 1024 * 1024,
+  '/misconduct/evidence': 11 * 1024 * 1024,
+};
 
 export function createApp(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -58,7 +79,21 @@ export function createApp(deps: Deps) {
   app.get('/healthz', (c) => c.json({ status: 'ok', database: deps.database.kind }));
   app.route('/', platformRoutes);
   app.route('/', orgRoutes);
+  app.route('/', authorityRoutes);
+  app.route('/', authorityPages);
   app.route('/', calendarRoutes);
+  app.route('/', caseRoutes);
+  app.route('/', casePages);
+  app.route('/', misconductRoutes);
+  app.route('/', registryRoutes);
+  app.route('/', verificationRoutes);
+  app.route('/', verificationPages);
+  app.route('/', misconductPages);
+  app.route('/', rotationRoutes);
+  app.route('/', rotationPages);
+  app.route('/', reportRoutes);
+  app.route('/', reportPages);
+  app.route('/', webRoutes);
 
   app.doc('/openapi.json', {
     openapi: '3.0.3',
@@ -81,6 +116,8 @@ export function createApp(deps: Deps) {
       if (err.status === 400)
         return problem(c, new AppError('VALIDATION_FAILED', 'the request body is not valid JSON'));
       if (err.status === 413) return problem(c, new AppError('PAYLOAD_TOO_LARGE', err.message));
+      if (err.status === 415)
+        return problem(c, new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json'));
     }
     if (err instanceof SyntaxError)
       return problem(c, new AppError('VALIDATION_FAILED', 'the request body is not valid JSON'));

@@ -6,11 +6,15 @@
  * npx neikong import org bureau.json
  * echo 'long secret' | npx neikong user add chen --role clerk --staff S003
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { authorityCommands, authorityUsage } from './authority/cli.ts';
 import { calendarCommand } from './calendar/cli.ts';
+import { casesTickCommand, importCasesCommand } from './cases/cli.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { loadDemoCases } from './demo/cases.ts';
 import { loadDemo } from './demo/index.ts';
+import { misconductCommands, misconductUsage } from './misconduct/cli.ts';
 import { exportOrg, importOrg } from './org/service.ts';
 import { verifyAuditChain } from './platform/audit.ts';
 import { createToken, createUser, listTokens, revokeToken } from './platform/auth.ts';
@@ -19,18 +23,25 @@ import type { Deps } from './platform/http.ts';
 import { PolicyError } from './platform/policy-file.ts';
 import type { RoleName } from './platform/roles.ts';
 import { localDate } from './platform/time.ts';
+import { reportsCommands, reportsUsage } from './reports/cli.ts';
+import { rotationCommands, rotationUsage } from './rotation/cli.ts';
 import { openRuntime } from './runtime.ts';
+import { verifyCommand, verifyUsage } from './verification/cli.ts';
 
 const usage = `neikong - internal control of an approval window
 
   neikong import org FILE            load an org document (FILE or - for stdin)
   neikong export org                 print the organisation as an org document
+  neikong import cases FILE          stream case-events (NDJSON or a JSON array; FILE or -)
+  neikong cases tick                 raise and resolve red cards as of now
   neikong user add NAME --role ROLE [--staff NO]   password read from stdin
   neikong token create NAME --role system          prints the token once
   neikong token list | token revoke ID
   neikong audit verify               recompute the audit hash chain
-  neikong demo [--seed N]            load the demo bureau
-  neikong calendar add DATE N | count FROM TO | check [DIR]   working days (no database needed)
+  neikong demo [--seed N] [--cases N [--from DATE --to DATE --fault-rate R --faults FILE]]
+                                     load the demo bureau, and N cases (a year to yesterday)
+                                     with planted faults (listed in FILE as JSON)
+${authorityUsage}${misconductUsage}${rotationUsage}${verifyUsage}${reportsUsage}  neikong calendar add DATE N | count FROM TO | check [DIR]   working days (no database needed)
 `;
 
 /** Commands that need no database. */
@@ -52,6 +63,13 @@ const today = (deps: Deps) => localDate(new Date(), deps.config.timeZone);
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 
 const commands: Record<string, Command> = {
+  ...authorityCommands,
+  ...misconductCommands,
+  ...rotationCommands,
+  ...reportsCommands,
+  'import cases': importCasesCommand,
+  'cases tick': casesTickCommand,
+  verify: verifyCommand,
   'import org': async (deps, [file]) => {
     const text = await readInput(file);
     let doc: unknown;
@@ -111,14 +129,50 @@ const commands: Record<string, Command> = {
     return result.ok ? 0 : 1;
   },
   demo: async (deps, args) => {
-    const { values } = parseArgs({ args, options: { seed: { type: 'string', default: '1' } } });
-    const demo = await loadDemo(deps.db, { seed: Number(values.seed), today: today(deps) });
-    print({
+    const { values } = parseArgs({
+      args,
+      options: {
+        seed: { type: 'string', default: '1' },
+        cases: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        'fault-rate': { type: 'string' },
+        faults: { type: 'string' },
+      },
+    });
+    const seed = Number(values.seed);
+    const demo = await loadDemo(deps.db, { seed, today: today(deps) });
+    const summary: Record<string, unknown> = {
       staff: demo.org.staff?.length,
       items: demo.org.items?.length,
       accounts: demo.accounts,
       password: demo.password,
-    });
+    };
+    if (values.cases !== undefined) {
+      const cases = Number(values.cases);
+      if (!Number.isInteger(cases) || cases < 1)
+        throw new AppError('VALIDATION_FAILED', `--cases must be a positive whole number: ${values.cases}`);
+      const loaded = await loadDemoCases(deps.database, {
+        seed,
+        cases,
+        from: values.from,
+        to: values.to,
+        faultRate: values['fault-rate'] === undefined ? undefined : Number(values['fault-rate']),
+        timeZone: deps.config.timeZone,
+        onProgress: (p) => process.stderr.write(`cases: ${p.phase} ${p.lines} lines\n`),
+      });
+      // The planted faults, for checking that verification finds them all (and nothing else).
+      if (values.faults) writeFileSync(values.faults, `${JSON.stringify(loaded.faults, null, 2)}\n`);
+      const byCheck: Record<string, number> = {};
+      for (const f of loaded.faults) byCheck[f.check] = (byCheck[f.check] ?? 0) + 1;
+      summary.cases = {
+        from: loaded.from,
+        to: loaded.to,
+        ...loaded.result,
+        faults: { total: loaded.faults.length, byCheck, file: values.faults ?? null },
+      };
+    }
+    print(summary);
     return 0;
   },
 };

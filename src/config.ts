@@ -38,6 +38,10 @@ const envSchema = z.object({
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   PUBLIC_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0', ''])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
 });
 
 export interface Config {
@@ -50,6 +54,8 @@ export interface Config {
   sessionSecret: string;
   publicUrl: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Trust X-Forwarded-For (only behind a proxy that sets it): the public form's rate limit keys on it. */
+  trustProxy: boolean;
 }
 
 /** Parses `env` (default `process.env`); throws ConfigError listing every variable at fault. */
@@ -78,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret: e.SESSION_SECRET ?? sessionSecretFromDataDir(dataDir),
     publicUrl: e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`,
     logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
   };
 }
 

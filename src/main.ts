@@ -5,10 +5,16 @@
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { loadDemoCases } from './demo/cases.ts';
 import { isEmpty, loadDemo } from './demo/index.ts';
+import { startJobs } from './jobs.ts';
+import { loadDemoMatters } from './misconduct/demo.ts';
+import { configureClientKey } from './misconduct/rate-limit.ts';
 import { PolicyError } from './platform/policy-file.ts';
 import { localDate } from './platform/time.ts';
 import { openRuntime } from './runtime.ts';
+
+const DEMO_START_CASES = 2000;
 
 async function main() {
   const config = loadConfig();
@@ -21,7 +27,20 @@ async function main() {
     );
     for (const a of demo.accounts)
       console.log(`  ${a.name.padEnd(10)} ${a.role}${a.staffNo ? ` (staff ${a.staffNo})` : ''}`);
+    // A year of cases with planted faults, and misconduct matters at each stage, so every page has
+    // something true to show. Larger ledgers: `npx neikong demo --cases N` on a stopped server.
+    console.log(`Generating a year of demo cases (${DEMO_START_CASES}) ...`);
+    const cases = await loadDemoCases(deps.database, {
+      seed: 1,
+      cases: DEMO_START_CASES,
+      timeZone: config.timeZone,
+    });
+    console.log(`  ${DEMO_START_CASES} cases, ${cases.faults.length} planted faults`);
+    const today = localDate(new Date(), config.timeZone);
+    const matters = await loadDemoMatters(deps.db, { today, publicUrl: config.publicUrl });
+    if (matters.trackingCode) console.log(`  demo complaint tracking code: ${matters.trackingCode}`);
   }
+  configureClientKey({ trustProxy: config.trustProxy });
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const db = deps.database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL';
@@ -29,7 +48,9 @@ async function main() {
       `neikong is running at http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}/ (${db})`,
     );
   });
+  const jobs = startJobs(deps);
   const stop = async () => {
+    jobs.stop();
     server.close();
     await deps.database.close();
     process.exit(0);

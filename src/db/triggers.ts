@@ -4,7 +4,25 @@
  */
 
 /** Tables whose rows, once written, stand as records: UPDATE, DELETE and TRUNCATE are refused. */
-export const appendOnlyTables = ['audit_log'];
+export const appendOnlyTables = [
+  'audit_log',
+  'authority_policy_versions',
+  'authority_policy_activations',
+  'authority_suspensions',
+  'authority_suspension_lifts',
+  'authority_decisions',
+  'misconduct_transitions',
+  'cases',
+  'case_events',
+  'case_imports',
+  'report_versions',
+  'rotation_plan_moves',
+  'verification_runs',
+  'verification_results',
+  'verification_findings',
+  'verification_rulings',
+  'verification_referrals',
+];
 
 /** One statement per entry: prepared statements (PGlite) take a single command. */
 export const postMigrationStatements: string[] = [

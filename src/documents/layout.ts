@@ -5,6 +5,8 @@
 
 /** Points per millimetre. */
 export const MM = 72 / 25.4;
+/** Points per CSS pixel (an SVG picture's intrinsic size is in px). */
+export const PX = 0.75;
 
 /** 5.1 / 5.2.1: A4 (210 x 297 mm). pdfkit's 'A4' is 595.28 x 841.89 pt. */
 export const PAGE_WIDTH = 595.28;

@@ -51,8 +51,8 @@ export interface KeyValueBlock {
  * An SVG picture (a chart rendered on the server). `width` and `height` are its intrinsic size in
  * CSS px; it is scaled down to the text width when wider. The SVG must come from our own code (an
  * echarts server-side render), never from user input: it is inserted into the HTML as markup.
- * The PDF renderer cannot draw SVG (no SVG-to-PDF package is installed): there it prints the
- * caption, or a note that the picture is in the HTML version.
+ * The PDF draws it as vector graphics (svg-to-pdfkit), every font in it mapped to the embedded
+ * CJK font, scaled to fit the text area and kept on one page.
  */
 export interface SvgBlock {
   kind: 'svg';

@@ -14,6 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import PDFDocument from 'pdfkit';
+import SVGtoPDF from 'svg-to-pdfkit';
 import { type CjkFonts, cjkFonts } from './fonts.ts';
 import {
   BODY_CHAR_SPACING,
@@ -30,6 +31,7 @@ import {
   PAGE_NUMBER_OFFSET,
   PAGE_NUMBER_SIZE,
   PITCH,
+  PX,
   QR_CAPTION_SIZE,
   QR_SIZE,
   RED,
@@ -53,6 +55,7 @@ import type {
   FooterLine,
   KeyValueBlock,
   OfficialDocument,
+  SvgBlock,
   TableBlock,
   TableColumn,
 } from './model.ts';
@@ -286,8 +289,41 @@ class Writer {
         this.grid(this.plan(b));
         return;
       case 'svg':
-        // No SVG-to-PDF renderer is installed: the picture is in the HTML version only.
+        this.svg(b);
         return;
+    }
+  }
+
+  /** A picture's size on the page: CSS px at 0.75 pt, scaled down to fit the text area. */
+  private svgSize(b: SvgBlock) {
+    const captionRoom = b.caption ? PITCH : 0;
+    const scale = Math.min(PX, TEXT_WIDTH / b.width, (TEXT_HEIGHT - captionRoom) / b.height);
+    return { width: b.width * scale, height: b.height * scale, total: b.height * scale + captionRoom };
+  }
+
+  /**
+   * An SVG picture (a chart), centred, kept on one page, caption under it. Every font family in
+   * it is drawn with the embedded CJK font, so Chinese labels print whatever the SVG names.
+   */
+  private svg(b: SvgBlock) {
+    const size = this.svgSize(b);
+    this.ensure(size.total);
+    SVGtoPDF(this.pdf, b.svg, TEXT_LEFT + (TEXT_WIDTH - size.width) / 2, this.y, {
+      width: size.width,
+      height: size.height,
+      preserveAspectRatio: 'xMidYMid meet',
+      fontCallback: (_family, bold) => (bold ? 'bold' : 'regular'),
+      warningCallback: () => {},
+    });
+    this.y += size.height;
+    if (b.caption) {
+      this.use('regular', TABLE_SIZE);
+      this.line(
+        b.caption,
+        TEXT_LEFT + (TEXT_WIDTH - this.width(b.caption)) / 2,
+        this.baselineIn(this.y, TABLE_SIZE),
+      );
+      this.y += PITCH;
     }
   }
 
@@ -368,7 +404,7 @@ class Writer {
       case 'keyValue':
         return this.plan(b).start;
       case 'svg':
-        return 0;
+        return this.svgSize(b).total;
     }
   }
 

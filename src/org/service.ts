@@ -8,6 +8,7 @@
  */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
+import { invalidateAuthority } from '../authority/generation.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { type AuditInput, appendAudit } from '../platform/audit.ts';
 import { AppError, zodIssuesToProblems } from '../platform/errors.ts';
@@ -150,7 +151,7 @@ export async function importOrg(
   input: unknown,
   opts: { actor: string; today: string },
 ): Promise<ImportResult> {
-  return db.transaction(async (tx) => {
+  const imported = await db.transaction(async (tx) => {
     const doc = await parseOrgDocument(tx, input);
     const audit: AuditInput[] = [];
     const result: ImportResult = {
@@ -288,6 +289,9 @@ export async function importOrg(
     await appendAudit(tx, audit);
     return result;
   });
+  // Authority caches abilities built from assignments and absences: stale once this commits.
+  invalidateAuthority();
+  return imported;
 }
 
 const departmentContent = (r: any) => ({ code: r.code, name: r.name, kind: r.kind });
@@ -389,6 +393,11 @@ export async function listItems(db: DbOrTx) {
   return db.select().from(items).orderBy(asc(items.code));
 }
 
+/** Every staff member, active or not (`inactiveFrom`), for modules that replay the past. */
+export async function listStaff(db: DbOrTx) {
+  return db.select().from(staff).orderBy(asc(staff.no));
+}
+
 export async function listPosts(db: DbOrTx) {
   return db.select().from(posts).orderBy(asc(posts.code));
 }
@@ -424,4 +433,145 @@ function effectiveEnd(to: string | null, inactiveFrom: string | null): string | 
   d.setUTCDate(d.getUTCDate() - 1);
   const dayBefore = d.toISOString().slice(0, 10);
   return to && to < dayBefore ? to : dayBefore;
+}
+
+// ---- assignment changes for other modules (rotation) ----
+
+export interface AssignmentChange {
+  staff: string;
+  /** The holding that ends the day before `on`; null when the person takes on a new post only. */
+  from: { post: string; role: 'A' | 'B' } | null;
+  /** The holding that starts on `on`; null when the person only leaves. */
+  to: { post: string; role: 'A' | 'B' } | null;
+  /** Effective date (YYYY-MM-DD). */
+  on: string;
+}
+
+/**
+ * Applies assignment changes in the caller's transaction: each `from` holding in force on `on` ends
+ * the day before, each `to` starts on `on` (open-ended), every change audited. Afterwards the org
+ * rules must still hold (one A per post per day, every B with an A, known staff and posts), or it
+ * throws VALIDATION_FAILED listing every problem (the caller's transaction then stores nothing).
+ * The caller calls `invalidateAuthority()` once its transaction has committed.
+ *
+ * @example
+ * await db.transaction((tx) => applyAssignmentChanges(tx, [
+ *   { staff: 'S007', from: { post: 'P-REVIEW-SG', role: 'A' }, to: { post: 'P-REVIEW-ZZ', role: 'B' }, on: '2027-01-01' },
+ * ], 'user:hr'));
+ */
+export async function applyAssignmentChanges(
+  tx: DbOrTx,
+  changes: AssignmentChange[],
+  actor: string,
+): Promise<{ ended: number; started: number }> {
+  const problems: { path: string; message: string }[] = [];
+  const audit: AuditInput[] = [];
+  const activeStaff = new Set(
+    (await tx.select({ no: staff.no }).from(staff).where(eq(staff.active, true))).map((r) => r.no),
+  );
+  const activePosts = new Set(
+    (await tx.select({ code: posts.code }).from(posts).where(eq(posts.active, true))).map((r) => r.code),
+  );
+  let ended = 0;
+  let started = 0;
+  const dayBefore = (d: string) => {
+    const x = new Date(`${d}T00:00:00Z`);
+    x.setUTCDate(x.getUTCDate() - 1);
+    return x.toISOString().slice(0, 10);
+  };
+  for (const [i, c] of changes.entries()) {
+    const path = `changes[${i}]`;
+    if (!activeStaff.has(c.staff))
+      problems.push({ path: `${path}.staff`, message: `unknown or inactive staff ${c.staff}` });
+    if (c.from) {
+      const [held] = await tx
+        .select()
+        .from(assignments)
+        .where(
+          and(
+            eq(assignments.staffNo, c.staff),
+            eq(assignments.post, c.from.post),
+            eq(assignments.role, c.from.role),
+            eq(assignments.active, true),
+            sql`${assignments.from} < ${c.on}`,
+            sql`(${assignments.to} is null or ${assignments.to} >= ${c.on})`,
+          ),
+        )
+        .limit(1);
+      if (!held) {
+        problems.push({
+          path: `${path}.from`,
+          message: `${c.staff} does not hold ${c.from.post} as ${c.from.role} from before ${c.on}`,
+        });
+      } else {
+        const to = dayBefore(c.on);
+        await tx.update(assignments).set({ to }).where(eq(assignments.id, held.id));
+        audit.push({
+          actor,
+          action: 'org.assignment.end',
+          entity: 'assignments',
+          entityId: `${held.staffNo}/${held.post}/${held.role}/${held.from}`,
+          content: { staff: held.staffNo, post: held.post, role: held.role, from: held.from, to },
+        });
+        ended++;
+      }
+    }
+    if (c.to) {
+      if (!activePosts.has(c.to.post)) {
+        problems.push({ path: `${path}.to.post`, message: `unknown or inactive post ${c.to.post}` });
+        continue;
+      }
+      const row = { staffNo: c.staff, post: c.to.post, role: c.to.role, from: c.on, to: null };
+      const inserted = await tx
+        .insert(assignments)
+        .values(row)
+        .onConflictDoNothing()
+        .returning({ id: assignments.id });
+      if (inserted.length === 0) {
+        problems.push({
+          path: `${path}.to`,
+          message: `${c.staff} already starts ${c.to.post} as ${c.to.role} on ${c.on}`,
+        });
+        continue;
+      }
+      audit.push({
+        actor,
+        action: 'org.assignment.start',
+        entity: 'assignments',
+        entityId: `${c.staff}/${c.to.post}/${c.to.role}/${c.on}`,
+        content: { staff: c.staff, post: c.to.post, role: c.to.role, from: c.on, to: null },
+      });
+      started++;
+    }
+  }
+  // The org rules over every active assignment, as an import would check them.
+  const all = await tx.select().from(assignments).where(eq(assignments.active, true));
+  const codesOf = async (table: any, col: any) =>
+    new Set(
+      (await tx.select({ c: col }).from(table).where(eq(table.active, true))).map((r: any) => r.c as string),
+    );
+  const touched = new Set(changes.flatMap((c) => [c.from?.post, c.to?.post].filter(Boolean) as string[]));
+  const orgProblems = validateOrg(
+    {
+      version: 1,
+      assignments: all.map((a) => ({ staff: a.staffNo, post: a.post, role: a.role, from: a.from, to: a.to })),
+    } as OrgDocument,
+    {
+      departments: await codesOf(departments, departments.code),
+      windows: await codesOf(windows, windows.code),
+      posts: await codesOf(posts, posts.code),
+      staff: await codesOf(staff, staff.no),
+      items: await codesOf(items, items.code),
+      assignments: [],
+    },
+  );
+  // Report what these changes touch (older data problems are not this caller's to fix).
+  for (const p of orgProblems) {
+    if ([...touched].some((post) => p.message.includes(`post ${post} `)))
+      problems.push({ path: 'assignments', message: p.message });
+  }
+  if (problems.length)
+    throw AppError.validation(problems, 'the assignment changes break the org rules; nothing was stored');
+  await appendAudit(tx, audit);
+  return { ended, started };
 }

@@ -31,6 +31,7 @@ export const subjects = [
   'AuthorityDecision',
   'Case',
   'CaseEvent',
+  'ApplicantData',
   'Verification',
   'Ruling',
   'RulingVerification',

@@ -1,0 +1,303 @@
+/**
+ * Reading the ledger: the filtered, keyset-paged list (fast at a million cases: every filter is
+ * an index condition, the light included, since `case_state` stores the days a case turns yellow
+ * and red), one case with its timeline, and the query pieces verification and reports build on.
+ *
+ * @example
+ * const page = await listCases(db, { light: 'red', business: 'construction-permit' }, { today: '2026-03-10', timeZone });
+ * const next = await listCases(db, { light: 'red' }, { today, timeZone, cursor: page.nextCursor });
+ */
+import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.ts';
+import { AppError } from '../platform/errors.ts';
+import { type CaseStateName, type Light, lightOn } from './clock.ts';
+import { caseAlerts, caseEvents, caseState, cases } from './schema.ts';
+
+export interface CaseFilters {
+  state?: CaseStateName[];
+  light?: Light[];
+  item?: string[];
+  business?: string[];
+  /** Cases this staff member acted on (anyone who acted: "我的办件"). */
+  clerk?: string;
+  /** The responsible clerk (the accepting one). */
+  responsible?: string;
+  route?: string[];
+  channel?: string[];
+  /** Received between these local dates (inclusive). */
+  receivedFrom?: string;
+  receivedTo?: string;
+  completedFrom?: string;
+  completedTo?: string;
+  /** Only open (true) or only completed (false) cases. */
+  open?: boolean;
+  anomalous?: boolean;
+}
+
+export type CaseSort = 'received' | 'due' | 'completed';
+
+/** States short of completion: a case in one of them has no completed_at. */
+const OPEN_STATES = new Set(['received', 'awaiting_supplement', 'accepted', 'under_review', 'decided']);
+
+export interface ListOptions {
+  /** The day lights are judged on (the bureau's local date). */
+  today: string;
+  timeZone: string;
+  sort?: CaseSort;
+  limit?: number;
+  cursor?: string;
+}
+
+/** The SQL condition "light is one of `lights` on `today`" (index-friendly). */
+export function lightCondition(lights: readonly Light[], today: string): SQL {
+  const open = isNull(caseState.completedAt);
+  const parts: SQL[] = [];
+  for (const light of new Set(lights)) {
+    if (light === 'none') parts.push(isNotNull(caseState.completedAt));
+    if (light === 'red') parts.push(and(open, lte(caseState.redFrom, today))!);
+    if (light === 'yellow')
+      parts.push(
+        and(
+          open,
+          lte(caseState.yellowFrom, today),
+          or(isNull(caseState.redFrom), sql`${caseState.redFrom} > ${today}`),
+        )!,
+      );
+    if (light === 'green')
+      parts.push(and(open, or(isNull(caseState.yellowFrom), sql`${caseState.yellowFrom} > ${today}`))!);
+  }
+  return parts.length === 1 ? parts[0] : or(...parts)!;
+}
+
+/** The instant a local date starts in `timeZone`, as SQL. */
+const startOf = (date: string, timeZone: string) => sql`(${date}::date::timestamp at time zone ${timeZone})`;
+const startAfter = (date: string, timeZone: string) =>
+  sql`((${date}::date + 1)::timestamp at time zone ${timeZone})`;
+
+/** The WHERE clause of a filter set, for the ledger and for reports. */
+export function caseFilterSql(f: CaseFilters, opts: { today: string; timeZone: string }): SQL | undefined {
+  const c: (SQL | undefined)[] = [];
+  if (f.state?.length) {
+    c.push(inArray(caseState.state, f.state));
+    // Said outright so that the index of open cases serves.
+    if (f.state.every((x) => OPEN_STATES.has(x))) c.push(isNull(caseState.completedAt));
+  }
+  if (f.light?.length) c.push(lightCondition(f.light, opts.today));
+  if (f.item?.length) c.push(inArray(caseState.itemCode, f.item));
+  if (f.business?.length) c.push(inArray(caseState.business, f.business));
+  if (f.route?.length) c.push(inArray(caseState.route, f.route));
+  if (f.channel?.length) c.push(inArray(caseState.channel, f.channel));
+  if (f.clerk !== undefined) c.push(sql`${caseState.actors} @> array[${f.clerk}]::text[]`);
+  if (f.responsible !== undefined) {
+    c.push(eq(caseState.responsible, f.responsible));
+    // The responsible clerk acted on the case: said outright, the actors index finds the rows.
+    c.push(sql`${caseState.actors} @> array[${f.responsible}]::text[]`);
+  }
+  if (f.receivedFrom) c.push(gte(caseState.receivedAt, startOf(f.receivedFrom, opts.timeZone)));
+  if (f.receivedTo) c.push(lt(caseState.receivedAt, startAfter(f.receivedTo, opts.timeZone)));
+  if (f.completedFrom) c.push(gte(caseState.completedAt, startOf(f.completedFrom, opts.timeZone)));
+  if (f.completedTo) c.push(lt(caseState.completedAt, startAfter(f.completedTo, opts.timeZone)));
+  if (f.open === true) c.push(isNull(caseState.completedAt));
+  if (f.open === false) c.push(isNotNull(caseState.completedAt));
+  if (f.anomalous === true) c.push(sql`${caseState.anomalyCount} > 0`);
+  if (f.anomalous === false) c.push(eq(caseState.anomalyCount, 0));
+  const parts = c.filter((x): x is SQL => x !== undefined);
+  return parts.length ? and(...parts) : undefined;
+}
+
+function encodeCursor(v: unknown[]): string {
+  return Buffer.from(JSON.stringify(v)).toString('base64url');
+}
+
+function decodeCursor(cursor: string, sort: CaseSort): [string | null, string] {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && v.length === 3 && v[0] === sort && (v[1] === null || typeof v[1] === 'string'))
+      if (typeof v[2] === 'string') return [v[1], v[2]];
+  } catch {
+    // fall through
+  }
+  throw AppError.validation([{ path: 'query.cursor', message: 'not a cursor of this listing' }]);
+}
+
+const listColumns = {
+  caseNo: caseState.caseNo,
+  itemCode: caseState.itemCode,
+  business: caseState.business,
+  route: caseState.route,
+  channel: caseState.channel,
+  state: caseState.state,
+  receivedAt: caseState.receivedAt,
+  receivedOn: caseState.receivedOn,
+  acceptedOn: caseState.acceptedOn,
+  acceptance: caseState.acceptance,
+  committedDays: caseState.committedDays,
+  committedDue: caseState.committedDue,
+  statutoryDue: caseState.statutoryDue,
+  stoppedDays: caseState.stoppedDays,
+  extensionDays: caseState.extensionDays,
+  clockStoppedSince: caseState.clockStoppedSince,
+  yellowFrom: caseState.yellowFrom,
+  redFrom: caseState.redFrom,
+  completedAt: caseState.completedAt,
+  completedOn: caseState.completedOn,
+  result: caseState.result,
+  workingDaysUsed: caseState.workingDaysUsed,
+  overdue: caseState.overdue,
+  calendarMissing: caseState.calendarMissing,
+  responsible: caseState.responsible,
+  actors: caseState.actors,
+  anomalies: caseState.anomalies,
+  deniedCount: caseState.deniedCount,
+  applicantKind: cases.applicantKind,
+  applicantName: cases.applicantName,
+  applicantId: cases.applicantId,
+  receivedKey: sql<string>`${caseState.receivedAt}::text`,
+  completedKey: sql<string | null>`${caseState.completedAt}::text`,
+};
+
+export type CaseListRow = Awaited<ReturnType<typeof listCases>>['rows'][number];
+
+/**
+ * One page of the ledger: newest first (`received`), most urgent first (`due`: open cases by
+ * committed deadline, so red before yellow before green; stopped clocks last), or last
+ * completed first (`completed`, the default when filtering by completion dates).
+ */
+export async function listCases(db: DbOrTx, filters: CaseFilters, opts: ListOptions) {
+  const sort = opts.sort ?? (filters.completedFrom || filters.completedTo ? 'completed' : 'received');
+  const limit = Math.min(Math.max(opts.limit ?? 50, 1), 500);
+  const where: (SQL | undefined)[] = [caseFilterSql(filters, opts)];
+  if (opts.cursor) {
+    const [key, caseNo] = decodeCursor(opts.cursor, sort);
+    if (sort === 'received') {
+      where.push(sql`(${caseState.receivedAt}, ${caseState.caseNo}) < (${key}::timestamptz, ${caseNo})`);
+    } else if (sort === 'completed') {
+      where.push(sql`(${caseState.completedAt}, ${caseState.caseNo}) < (${key}::timestamptz, ${caseNo})`);
+    } else if (key === null) {
+      where.push(and(isNull(caseState.committedDue), sql`${caseState.caseNo} > ${caseNo}`));
+    } else {
+      where.push(
+        or(
+          sql`(${caseState.committedDue}, ${caseState.caseNo}) > (${key}::date, ${caseNo})`,
+          isNull(caseState.committedDue),
+        ),
+      );
+    }
+  }
+  if (sort === 'completed') where.push(isNotNull(caseState.completedAt));
+  const order =
+    sort === 'received'
+      ? [sql`${caseState.receivedAt} desc`, sql`${caseState.caseNo} desc`]
+      : sort === 'completed'
+        ? [sql`${caseState.completedAt} desc`, sql`${caseState.caseNo} desc`]
+        : [sql`${caseState.committedDue} asc nulls last`, asc(caseState.caseNo)];
+  const rows = await db
+    .select(listColumns)
+    .from(caseState)
+    .innerJoin(cases, eq(cases.caseNo, caseState.caseNo))
+    .where(and(...where))
+    .orderBy(...order)
+    .limit(limit + 1);
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  const last = page.at(-1);
+  const nextCursor =
+    more && last
+      ? encodeCursor([
+          sort,
+          sort === 'received' ? last.receivedKey : sort === 'completed' ? last.completedKey : last.committedDue,
+          last.caseNo,
+        ])
+      : null;
+  return {
+    rows: page.map(({ receivedKey: _k, completedKey: _c, ...r }) => ({ ...r, light: lightOn(r, opts.today) })),
+    nextCursor,
+  };
+}
+
+/** A case's events in seq order, with their authority decisions and anomalies. */
+export async function caseEventsOf(db: DbOrTx, caseNo: string) {
+  return db.select().from(caseEvents).where(eq(caseEvents.caseNo, caseNo)).orderBy(asc(caseEvents.seq));
+}
+
+/** The case line, its derived state and its alerts (null when unknown). */
+export async function getCaseRecord(db: DbOrTx, caseNo: string) {
+  const [row] = await db
+    .select({ c: cases, s: caseState })
+    .from(cases)
+    .leftJoin(caseState, eq(caseState.caseNo, cases.caseNo))
+    .where(eq(cases.caseNo, caseNo));
+  if (!row) return null;
+  const alerts = await db
+    .select()
+    .from(caseAlerts)
+    .where(eq(caseAlerts.caseNo, caseNo))
+    .orderBy(asc(caseAlerts.id));
+  return { case: row.c, state: row.s, alerts };
+}
+
+export interface AlertFilters {
+  staff?: string;
+  open?: boolean;
+  raisedFrom?: string;
+  raisedTo?: string;
+}
+
+/** Red cards, newest first; the misconduct module reads these. */
+export async function listAlerts(db: DbOrTx, f: AlertFilters = {}, limit = 200) {
+  const c: (SQL | undefined)[] = [
+    f.staff !== undefined ? eq(caseAlerts.staffNo, f.staff) : undefined,
+    f.open === true
+      ? isNull(caseAlerts.resolvedAt)
+      : f.open === false
+        ? isNotNull(caseAlerts.resolvedAt)
+        : undefined,
+    f.raisedFrom ? gte(caseAlerts.raisedOn, f.raisedFrom) : undefined,
+    f.raisedTo ? lte(caseAlerts.raisedOn, f.raisedTo) : undefined,
+  ];
+  return db
+    .select()
+    .from(caseAlerts)
+    .where(and(...c))
+    .orderBy(sql`${caseAlerts.raisedOn} desc`, sql`${caseAlerts.id} desc`)
+    .limit(Math.min(Math.max(limit, 1), 1000));
+}
+
+/**
+ * Cases received between two local dates with their events, streamed case by case in pages (for
+ * verification runs and reports that need the events in JavaScript; set-based work should
+ * query the tables directly with `caseFilterSql`).
+ *
+ * @example
+ * for await (const { caseNo, events } of casesWithEvents(db, { receivedFrom: '2026-03-01', receivedTo: '2026-03-31' }, tz)) ...
+ */
+export async function* casesWithEvents(db: DbOrTx, filters: CaseFilters, timeZone: string, pageSize = 2000) {
+  let after = '';
+  const today = '9999-12-31';
+  for (;;) {
+    const page = await db
+      .select({ c: cases, s: caseState })
+      .from(caseState)
+      .innerJoin(cases, eq(cases.caseNo, caseState.caseNo))
+      .where(and(caseFilterSql(filters, { today, timeZone }), sql`${caseState.caseNo} > ${after}`))
+      .orderBy(asc(caseState.caseNo))
+      .limit(pageSize);
+    if (page.length === 0) return;
+    const first = page[0].c.caseNo;
+    const last = page[page.length - 1].c.caseNo;
+    const events = await db
+      .select()
+      .from(caseEvents)
+      .where(and(gte(caseEvents.caseNo, first), lte(caseEvents.caseNo, last)))
+      .orderBy(asc(caseEvents.caseNo), asc(caseEvents.seq));
+    const byCase = new Map<string, (typeof events)[number][]>();
+    for (const e of events) {
+      const list = byCase.get(e.caseNo) ?? [];
+      list.push(e);
+      byCase.set(e.caseNo, list);
+    }
+    for (const { c, s } of page)
+      yield { caseNo: c.caseNo, case: c, state: s, events: byCase.get(c.caseNo) ?? [] };
+    after = last;
+  }
+}

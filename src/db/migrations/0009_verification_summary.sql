@@ -1,0 +1,1 @@
+ALTER TABLE "verification_run_status" ADD COLUMN "summary" jsonb DEFAULT '{}'::jsonb NOT NULL;

@@ -1,0 +1,147 @@
+/**
+ * Verification's tables. A run (`verification_runs`) and what it found are records: append-only
+ * (src/db/triggers.ts), so a run never changes and a re-run is a new run. Only the progress of a
+ * run (`verification_run_status`) is updated while it works.
+ *
+ * Results are stored compactly, because a run over a million cases has eleven million
+ * case x check results: one row per case with one letter per check (`p` pass, `f` fail,
+ * `n` not applicable, in the order of the run's `checks`), and one finding row per failure,
+ * with its reason, parameters, readable detail and the staff responsible.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const day = (name: string) => date(name, { mode: 'string' });
+
+export const verificationRuns = pgTable('verification_runs', {
+  id: serial('id').primaryKey(),
+  /** The period (local dates, inclusive) whose completed, returned and supplement cases it covers. */
+  periodFrom: day('period_from'),
+  periodTo: day('period_to'),
+  /** Or an explicit list of case numbers (then no period). */
+  caseNos: text('case_nos').array(),
+  /** The time of asking: what was due by then (tolerance materials) is judged as of it. */
+  asOf: tstz('as_of').notNull(),
+  /** The checks run, in the order of each result string. */
+  checks: text('checks').array().notNull(),
+  /** The verification policy as used (thresholds, basis, fault types). */
+  policy: jsonb('policy').$type<Record<string, unknown>>().notNull(),
+  policyVersion: text('policy_version').notNull(),
+  calendarVersion: text('calendar_version').notNull(),
+  authorityVersion: text('authority_version'),
+  /** The ledger as it stood: only imports up to this id are read, so a run is repeatable. */
+  ledgerImportId: integer('ledger_import_id').notNull(),
+  timeZone: text('time_zone').notNull(),
+  startedBy: text('started_by').notNull(),
+  createdAt: tstz('created_at').notNull().default(sql`now()`),
+});
+
+export type RunSummary = Record<string, { pass: number; fail: number; not_applicable: number }>;
+
+/** The one mutable row of a run: its progress. */
+export const verificationRunStatus = pgTable('verification_run_status', {
+  runId: integer('run_id').primaryKey(),
+  /** queued, running, done, failed */
+  status: text('status').notNull(),
+  phase: text('phase'),
+  /** Ledger cases read so far, of `total` (for the progress bar). */
+  done: integer('done').notNull().default(0),
+  total: integer('total'),
+  /** Cases verified (in scope), findings (failures) and cases with at least one failure. */
+  cases: integer('cases').notNull().default(0),
+  failures: integer('failures').notNull().default(0),
+  failedCases: integer('failed_cases').notNull().default(0),
+  /** Results per check so far: { timely: { pass, fail, not_applicable }, ... }. */
+  summary: jsonb('summary').$type<RunSummary>().notNull().default(sql`'{}'::jsonb`),
+  error: text('error'),
+  startedAt: tstz('started_at'),
+  finishedAt: tstz('finished_at'),
+  updatedAt: tstz('updated_at').notNull().default(sql`now()`),
+});
+
+export const verificationResults = pgTable(
+  'verification_results',
+  {
+    runId: integer('run_id').notNull(),
+    caseNo: text('case_no').notNull(),
+    /** One letter per check of the run: p, f or n. */
+    results: text('results').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.caseNo] })],
+);
+
+export const verificationFindings = pgTable(
+  'verification_findings',
+  {
+    runId: integer('run_id').notNull(),
+    caseNo: text('case_no').notNull(),
+    check: text('check').notNull(),
+    /** Why it failed (`missing`, `late`, `repeated`, ...): the key of its wording. */
+    reason: text('reason').notNull(),
+    params: jsonb('params').$type<Record<string, unknown>>().notNull(),
+    detail: text('detail').notNull(),
+    detailEn: text('detail_en').notNull(),
+    /** Who is responsible (the actor of the failing act, or who should have acted). */
+    staff: text('staff').array().notNull(),
+    faultType: text('fault_type').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.runId, t.caseNo, t.check] }),
+    index('verification_findings_check_idx').on(t.runId, t.check, t.caseNo),
+    index('verification_findings_staff_idx').using('gin', t.staff),
+    index('verification_findings_case_idx').on(t.caseNo, t.check),
+  ],
+);
+
+/** 核查意见书 issued (the PDF and its hash are in the document registry under `number`). */
+export const verificationRulings = pgTable(
+  'verification_rulings',
+  {
+    number: text('number').primaryKey(),
+    runId: integer('run_id').notNull(),
+    caseNo: text('case_no').notNull(),
+    locale: text('locale').notNull(),
+    sha256: text('sha256').notNull(),
+    failures: integer('failures').notNull(),
+    /** The inspector who signs it (their staff number, or their user name). */
+    inspector: text('inspector').notNull(),
+    issuedBy: text('issued_by').notNull(),
+    issuedOn: day('issued_on').notNull(),
+    createdAt: tstz('created_at').notNull().default(sql`now()`),
+  },
+  (t) => [
+    uniqueIndex('verification_rulings_case_uq').on(t.runId, t.caseNo, t.locale),
+    index('verification_rulings_case_idx').on(t.caseNo),
+  ],
+);
+
+/**
+ * Findings an inspector referred to misconduct from the workbench (the matter registered for
+ * each). Misconduct also pulls failures itself; a referral recorded here is no longer pending.
+ */
+export const verificationReferrals = pgTable(
+  'verification_referrals',
+  {
+    /** `verification:${caseNo}:${check}`, the misconduct sourceRef. */
+    ref: text('ref').primaryKey(),
+    runId: integer('run_id').notNull(),
+    caseNo: text('case_no').notNull(),
+    check: text('check').notNull(),
+    matterId: integer('matter_id'),
+    referredBy: text('referred_by').notNull(),
+    at: tstz('at').notNull().default(sql`now()`),
+  },
+  (t) => [index('verification_referrals_run_idx').on(t.runId)],
+);

@@ -1,0 +1,215 @@
+/**
+ * The item catalogue: each item's kind (即办件, 承诺件, 联办件), statutory, committed and
+ * fast-track limits, online flag, seal rule (审批专用章 or the bureau's seal) and materials
+ * (primary, or secondary ones that may be missing under 容缺预审); search, filters and paging.
+ *
+ * @example
+ * // GET /org/items?kind=committed&business=construction-permit&online=yes
+ * // GET /org/items/SG-001
+ */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { businessCodes, itemProfile, searchItems } from '../org/query.ts';
+import type { AppEnv } from '../platform/http.ts';
+import { Empty, Facts, Pager, Select, YesNo } from './components.tsx';
+import { notFoundPage, pageGuard } from './guard.tsx';
+import { businessLabel, FilterForm, PAGE_SIZE, pageParam, textParam } from './org-shared.tsx';
+import { registerPage } from './registry.ts';
+import { renderPage, type View } from './render.tsx';
+
+export const itemsPage = registerPage({
+  path: '/org/items',
+  navKey: 'nav.items',
+  descKey: 'nav.desc.items',
+  section: 'org',
+  can: ['read', 'Catalog'],
+  order: 40,
+});
+
+export const itemPages = new Hono<AppEnv>();
+
+const kinds = ['instant', 'committed', 'joint'] as const;
+const kindParam = z.enum(kinds).optional().catch(undefined);
+
+function Days({ v, n }: { v: View; n: number | null }) {
+  if (n === null) return <span class="muted">—</span>;
+  return <>{n === 0 ? v.t('items.sameDay') : v.t('items.days', { n })}</>;
+}
+
+const sealLabel = (v: View, special: boolean) => v.t(special ? 'items.seal.special' : 'items.seal.bureau');
+
+itemPages.get(itemsPage.path, pageGuard(itemsPage), async (c) => {
+  const { db } = c.get('deps');
+  const q = textParam(c.req.query('q'));
+  const kind = kindParam.parse(c.req.query('kind'));
+  const business = textParam(c.req.query('business'), 64);
+  const onlineQ = c.req.query('online');
+  const online = onlineQ === 'yes' ? true : onlineQ === 'no' ? false : undefined;
+  const page = pageParam(c.req.query('page'));
+  const [result, businesses] = await Promise.all([
+    searchItems(db, { q, kind, business, online, page, pageSize: PAGE_SIZE }),
+    businessCodes(db),
+  ]);
+  return renderPage(c, {
+    title: 'items.title',
+    body: (v) => (
+      <>
+        <FilterForm v={v} reset={itemsPage.path}>
+          <div class="field">
+            <label for="f-q">{v.t('items.q')}</label>
+            <input id="f-q" name="q" type="search" value={q ?? ''} placeholder={v.t('items.qHint')} />
+          </div>
+          <Select
+            v={v}
+            name="kind"
+            label="items.kind"
+            value={kind}
+            empty="common.all"
+            autosubmit
+            options={kinds.map((k) => ({ value: k, label: v.t(`items.kinds.${k}`) }))}
+          />
+          <Select
+            v={v}
+            name="business"
+            label="items.business"
+            value={business}
+            empty="common.all"
+            autosubmit
+            options={businesses.map((b) => ({ value: b, label: businessLabel(v, b) }))}
+          />
+          <Select
+            v={v}
+            name="online"
+            label="items.online"
+            value={onlineQ}
+            empty="common.all"
+            autosubmit
+            options={[
+              { value: 'yes', label: v.t('common.yes') },
+              { value: 'no', label: v.t('common.no') },
+            ]}
+          />
+        </FilterForm>
+        {result.total === 0 ? (
+          <Empty v={v} text={v.t('items.none')} />
+        ) : (
+          <>
+            <Pager v={v} page={page} pageSize={PAGE_SIZE} total={result.total} />
+            <table class="grid">
+              <thead>
+                <tr>
+                  <th scope="col">{v.t('items.item')}</th>
+                  <th scope="col">{v.t('items.business')}</th>
+                  <th scope="col">{v.t('items.kind')}</th>
+                  <th scope="col" class="num">
+                    {v.t('items.statutory')}
+                  </th>
+                  <th scope="col" class="num">
+                    {v.t('items.committed')}
+                  </th>
+                  <th scope="col">{v.t('items.online')}</th>
+                  <th scope="col">{v.t('items.sealRule')}</th>
+                  <th scope="col" class="num">
+                    {v.t('items.materials')}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {result.rows.map((it) => (
+                  <tr>
+                    <td>
+                      <a href={`/org/items/${encodeURIComponent(it.code)}`}>{it.name}</a>
+                      <div class="code">
+                        {it.code}
+                        {it.atWindow ? '' : ` · ${v.t('items.notAtWindow')}`}
+                      </div>
+                    </td>
+                    <td>{businessLabel(v, it.business)}</td>
+                    <td>
+                      <span class={`badge badge-kind-${it.kind}`}>{v.t(`items.kinds.${it.kind}`)}</span>
+                    </td>
+                    <td class="num">
+                      <Days v={v} n={it.statutoryDays} />
+                    </td>
+                    <td class="num">
+                      <Days v={v} n={it.committedDays} />
+                    </td>
+                    <td>
+                      <YesNo v={v} value={it.online} />
+                    </td>
+                    <td>{sealLabel(v, it.specialSeal)}</td>
+                    <td class="num">{it.materials}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <Pager v={v} page={page} pageSize={PAGE_SIZE} total={result.total} />
+          </>
+        )}
+      </>
+    ),
+  });
+});
+
+itemPages.get('/org/items/:code', pageGuard(itemsPage), async (c) => {
+  const item = await itemProfile(c.get('deps').db, c.req.param('code'));
+  if (!item) return notFoundPage(c, c.req.param('code'));
+  return renderPage(c, {
+    title: item.name,
+    titleText: true,
+    body: (v) => (
+      <>
+        <p>
+          <a href={itemsPage.path}>← {v.t('items.back')}</a>
+        </p>
+        <Facts
+          rows={[
+            [v.t('items.code'), <span class="code">{item.code}</span>],
+            [v.t('items.business'), businessLabel(v, item.business)],
+            [v.t('items.kind'), v.t(`items.kinds.${item.kind}`)],
+            [v.t('items.statutory'), <Days v={v} n={item.statutoryDays} />],
+            [v.t('items.committed'), <Days v={v} n={item.committedDays} />],
+            [v.t('items.fastTrack'), <Days v={v} n={item.fastTrackDays} />],
+            [v.t('items.online'), <YesNo v={v} value={item.online} />],
+            [v.t('items.atWindow'), <YesNo v={v} value={item.atWindow} />],
+            [v.t('items.sealRule'), sealLabel(v, item.specialSeal)],
+            [v.t('items.department'), item.departmentName ?? item.department ?? '—'],
+            [
+              v.t('org.staff.status'),
+              item.active ? v.t('org.active') : v.t('org.inactiveFrom', { date: v.date(item.inactiveFrom) }),
+            ],
+          ]}
+        />
+        <h2>{v.t('items.materialsTitle')}</h2>
+        {item.materials.length === 0 ? (
+          <Empty v={v} />
+        ) : (
+          <table class="grid">
+            <thead>
+              <tr>
+                <th scope="col">{v.t('items.code')}</th>
+                <th scope="col">{v.t('items.materialName')}</th>
+                <th scope="col">{v.t('items.materialKind')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {item.materials.map((m) => (
+                <tr>
+                  <td class="code">{m.code}</td>
+                  <td>{m.name}</td>
+                  <td>
+                    {m.primary ? (
+                      v.t('items.primary')
+                    ) : (
+                      <span class="badge badge-soft">{v.t('items.secondary')}</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </>
+    ),
+  });
+});

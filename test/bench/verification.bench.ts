@@ -1,0 +1,52 @@
+/**
+ * A verification run over a million cases (about 7 million events), against a plain count(*)
+ * scan of the events table in the same database, same run (goal: within 5 times the scan).
+ * The ledger is written synthetically with SQL (verification-data.ts). BENCH_CASES sizes it
+ * (default 1,000,000; use e.g. 20000 on PGlite). Run on PostgreSQL for the figures:
+ *   DATABASE_URL=postgres://... npm run bench -- verification
+ */
+import { sql } from 'drizzle-orm';
+import { loadDemo } from '../../src/demo/index.ts';
+import { runVerification } from '../../src/verification/index.ts';
+import { type BenchRow, benchDatabase, timeMs } from './harness.ts';
+import { BENCH_FROM, BENCH_TO, loadSyntheticLedger } from './verification-data.ts';
+
+export async function bench(): Promise<BenchRow[]> {
+  const n = Number(process.env.BENCH_CASES ?? 1_000_000);
+  const t = await benchDatabase();
+  try {
+    await loadDemo(t.db, { seed: 1, today: '2025-01-01' });
+    let events = 0;
+    const load = await timeMs(async () => {
+      events = await loadSyntheticLedger(t.db, n);
+    });
+    // Warm both the same way: one untimed pass each, then the best of three scans.
+    await t.db.execute(sql`select count(*) from case_events`);
+    const scans: number[] = [];
+    for (let i = 0; i < 3; i++)
+      scans.push(await timeMs(() => t.db.execute(sql`select count(*) from case_events`)));
+    const scan = Math.min(...scans);
+    let status: Awaited<ReturnType<typeof runVerification>>['status'] | undefined;
+    const run = await timeMs(async () => {
+      ({ status } = await runVerification(t.db, {
+        from: BENCH_FROM,
+        to: BENCH_TO,
+        actor: 'bench',
+        timeZone: 'Asia/Shanghai',
+        asOf: new Date('2026-02-01T00:00:00+08:00'),
+      }));
+    });
+    return [
+      {
+        name: `verification run, ${n.toLocaleString('en')} cases`,
+        figure: run,
+        unit: 'ms',
+        baseline: scan,
+        ratio: run / scan,
+        note: `${events.toLocaleString('en')} events, ${status?.cases.toLocaleString('en')} cases verified, ${status?.failures.toLocaleString('en')} failures; baseline = select count(*) from case_events (best of 3); ${t.database.kind}; ledger written in ${(load / 1000).toFixed(0)} s`,
+      },
+    ];
+  } finally {
+    await t.close();
+  }
+}
