@@ -180,6 +180,7 @@ export class AuthorityEngine {
   private readonly wouldAllowCache = new Map<PolicySet, Map<string, string[]>>();
   private readonly otherConditionsCache = new Map<string, string[]>();
   private readonly itemIndex: Map<string, number>;
+  private readonly historyNeeds = new Map<PolicySet, { separation: Set<string>; stage: Set<string> }>();
 
   constructor(snapshot: AuthoritySnapshot) {
     if (snapshot.activations.length === 0) throw new Error('authority: no policy version is active');
@@ -228,6 +229,24 @@ export class AuthorityEngine {
 
   hasStaff(no: string) {
     return this.staff.has(no);
+  }
+
+  /**
+   * Whether the case's earlier events can change the answer for `action` at `at`: a separation
+   * rule refuses it after some earlier action, or a grant for it needs the stage (read from the
+   * history when not given). Lets callers skip looking the history up.
+   */
+  historyMatters(action: string, at: Date, stageGiven: boolean): boolean {
+    const set = this.versions[this.versionIndex(at.getTime())].set();
+    let needs = this.historyNeeds.get(set);
+    if (!needs) {
+      needs = {
+        separation: new Set(set.separation.flatMap((r) => [...r.actions])),
+        stage: new Set(set.grants.filter((g) => g.when.stage).flatMap((g) => g.actions)),
+      };
+      this.historyNeeds.set(set, needs);
+    }
+    return needs.separation.has(action) || (!stageGiven && needs.stage.has(action));
   }
 
   /** A post's name (the code itself when unknown). */

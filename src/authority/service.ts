@@ -237,11 +237,26 @@ export function setCaseHistoryProvider(fn: HistoryProvider | null): void {
 
 export type DecideInput = Omit<DecisionRequest, 'at'> & { at?: Date };
 
-/** Fills in `at` (now) and, through the provider, the history of a named case. */
-async function complete(db: Db, req: DecideInput): Promise<DecisionRequest> {
+/**
+ * Fills in `at` (now) and, through the provider, the history of a named case: only when the
+ * answer can depend on it (a separation rule for this action, or a grant that needs the stage
+ * and the stage was not given), and once per case in a batch.
+ */
+async function complete(
+  db: Db,
+  engine: AuthorityEngine,
+  req: DecideInput,
+  histories: Map<string, Promise<CaseHistoryEvent[]>>,
+): Promise<DecisionRequest> {
   const at = req.at ?? new Date();
-  if (req.case && !req.case.history && historyProvider) {
-    return { ...req, at, case: { ...req.case, history: await historyProvider(db, req.case.caseNo) } };
+  const c = req.case;
+  if (c && !c.history && historyProvider && engine.historyMatters(req.action, at, c.stage !== undefined)) {
+    let history = histories.get(c.caseNo);
+    if (!history) {
+      history = historyProvider(db, c.caseNo);
+      histories.set(c.caseNo, history);
+    }
+    return { ...req, at, case: { ...c, history: await history } };
   }
   return { ...req, at };
 }
@@ -261,8 +276,9 @@ export async function decide(
   opts: { askedBy?: string } = {},
 ): Promise<Decision | Decision[]> {
   const list = Array.isArray(req) ? req : [req];
-  const full = await Promise.all(list.map((r) => complete(db, r)));
   const engine = await getAuthorityEngine(db);
+  const histories = new Map<string, Promise<CaseHistoryEvent[]>>();
+  const full = await Promise.all(list.map((r) => complete(db, engine, r, histories)));
   const problems: { path: string; message: string }[] = [];
   const decisions: Decision[] = [];
   full.forEach((r, i) => {

@@ -263,11 +263,17 @@ function buildPage(
       data: r.data === null ? {} : JSON.parse(r.data),
     }));
     const receivedAt = new Date(c.received_ms);
-    const clock = computeCaseClock({ caseNo: c.case_no, route: c.route, receivedAt }, events, item, ctx.calendar, {
-      timeZone: ctx.timeZone,
-      asOf: ctx.asOf,
-      policy: ctx.policy,
-    });
+    const clock = computeCaseClock(
+      { caseNo: c.case_no, route: c.route, receivedAt },
+      events,
+      item,
+      ctx.calendar,
+      {
+        timeZone: ctx.timeZone,
+        asOf: ctx.asOf,
+        policy: ctx.policy,
+      },
+    );
     const history: { seq: number; action: string; actor: string; at: string }[] = [];
     let denied = 0;
     for (let i = 0; i < events.length; i++) {

@@ -255,7 +255,16 @@ const ACTION_SET = new Set<string>(ACTIONS);
 const ROUTE_SET = new Set<string>(ROUTES);
 const CHANNEL_SET = new Set<string>(CHANNELS);
 const EVENT_KEYS = new Set(['type', 'caseNo', 'seq', 'at', 'action', 'actor', 'data']);
-const CASE_KEYS = new Set(['type', 'caseNo', 'itemCode', 'route', 'channel', 'receivedAt', 'applicant', 'project']);
+const CASE_KEYS = new Set([
+  'type',
+  'caseNo',
+  'itemCode',
+  'route',
+  'channel',
+  'receivedAt',
+  'applicant',
+  'project',
+]);
 
 /** A string zod's `code` takes unchanged: no surrounding blanks, 1-64 characters. */
 const isCode = (v: unknown): v is string =>
@@ -293,7 +302,11 @@ function fastParse(v: Record<string, unknown>): ParsedLine | null {
     if (!isPlain(d)) return null;
     const check = fastData[action as CaseAction];
     if (!check || !check(d)) return null;
-    return { ok: true, type: 'event', line: { type: 'event', caseNo, seq, at, action: action as CaseAction, actor, data: d } };
+    return {
+      ok: true,
+      type: 'event',
+      line: { type: 'event', caseNo, seq, at, action: action as CaseAction, actor, data: d },
+    };
   }
   if (v.type === 'case') {
     if (!onlyKeys(v, CASE_KEYS)) return null;
@@ -302,7 +315,11 @@ function fastParse(v: Record<string, unknown>): ParsedLine | null {
     if (typeof route !== 'string' || !ROUTE_SET.has(route)) return null;
     if (typeof channel !== 'string' || !CHANNEL_SET.has(channel)) return null;
     if (!isPlain(applicant) || !onlyKeys(applicant, APPLICANT_KEYS)) return null;
-    if ((applicant.kind !== 'person' && applicant.kind !== 'org') || !isName(applicant.name) || !isCode(applicant.id))
+    if (
+      (applicant.kind !== 'person' && applicant.kind !== 'org') ||
+      !isName(applicant.name) ||
+      !isCode(applicant.id)
+    )
       return null;
     let p: CaseLine['project'];
     if (project === undefined) p = undefined;

@@ -340,11 +340,14 @@ async function stage(
             eventLines++;
             const e = p.line;
             const d = e.data;
-            const approvedBy = e.action === 'extend' && typeof d.approvedBy === 'string' ? d.approvedBy : null;
+            const approvedBy =
+              e.action === 'extend' && typeof d.approvedBy === 'string' ? d.approvedBy : null;
             const filedTo = e.action === 'file_rejection' && typeof d.filedTo === 'string' ? d.filedTo : null;
             const notStaff = [
               known.staff.has(e.actor) ? null : `actor ${e.actor} is not staff`,
-              approvedBy === null || known.staff.has(approvedBy) ? null : `data.approvedBy: ${approvedBy} is not staff`,
+              approvedBy === null || known.staff.has(approvedBy)
+                ? null
+                : `data.approvedBy: ${approvedBy} is not staff`,
               filedTo === null || known.staff.has(filedTo) ? null : `data.filedTo: ${filedTo} is not staff`,
             ].filter((m) => m !== null);
             if (notStaff.length) problem(line.no, notStaff.join('; '));

@@ -205,12 +205,19 @@ export async function listCases(db: DbOrTx, filters: CaseFilters, opts: ListOpti
     more && last
       ? encodeCursor([
           sort,
-          sort === 'received' ? last.receivedKey : sort === 'completed' ? last.completedKey : last.committedDue,
+          sort === 'received'
+            ? last.receivedKey
+            : sort === 'completed'
+              ? last.completedKey
+              : last.committedDue,
           last.caseNo,
         ])
       : null;
   return {
-    rows: page.map(({ receivedKey: _k, completedKey: _c, ...r }) => ({ ...r, light: lightOn(r, opts.today) })),
+    rows: page.map(({ receivedKey: _k, completedKey: _c, ...r }) => ({
+      ...r,
+      light: lightOn(r, opts.today),
+    })),
     nextCursor,
   };
 }

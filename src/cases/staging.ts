@@ -192,14 +192,20 @@ export async function readProblems(s: BulkSession, limit: number) {
  */
 export async function dropKnown(s: BulkSession) {
   const count = async (q: string) =>
-    Number((await s.rows<{ n: number }>(sql.raw(`with d as (${q} returning 1) select count(*)::int as n from d`)))[0].n);
+    Number(
+      (
+        await s.rows<{ n: number }>(sql.raw(`with d as (${q} returning 1) select count(*)::int as n from d`))
+      )[0].n,
+    );
   const [{ known }] = await s.rows<{ known: boolean }>(sql`select exists (select 1 from nk_known) as known`);
   let cases = await count(`delete from nk_in_lines a using nk_first_case f
     where a.kind = 'c' and f.case_no = a.case_no and a.line > f.line`);
   let events = await count(`delete from nk_in_lines a using nk_seq_flags r
     where a.kind = 'e' and r.repeat and a.case_no = r.case_no and a.seq = r.seq and a.line = r.line`);
   if (known) {
-    cases += await count(`delete from nk_in_lines a using nk_known k where a.kind = 'c' and a.case_no = k.case_no`);
+    cases += await count(
+      `delete from nk_in_lines a using nk_known k where a.kind = 'c' and a.case_no = k.case_no`,
+    );
     events += await count(`delete from nk_in_lines a using nk_known k, case_events b
       where a.kind = 'e' and a.case_no = k.case_no and b.case_no = a.case_no and b.seq = a.seq`);
   }

@@ -12,7 +12,7 @@
 import { and, desc, eq, max, sql } from 'drizzle-orm';
 import { getCalendar, type WorkingCalendar } from '../calendar/index.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
-import { TEMPLATE_LOCALES } from '../documents/index.ts';
+import { type DocLocale, TEMPLATE_LOCALES } from '../documents/index.ts';
 import { getBureau } from '../org/service.ts';
 import { appendAudit } from '../platform/audit.ts';
 import { AppError } from '../platform/errors.ts';
@@ -21,7 +21,7 @@ import { localDate } from '../platform/time.ts';
 import { diffNumbers } from './diff.ts';
 import { computeNumbers, type ReportNumbers } from './figures/index.ts';
 import { isOver, type Period, parsePeriod, type ReportKind } from './periods.ts';
-import { renderReport } from './render/index.ts';
+import { type RenderedReport, renderReport } from './render/index.ts';
 import { reportVersions, type StoredChange } from './schema.ts';
 
 /** Serialises the generation of one report (kind + period) across processes. */
@@ -51,9 +51,18 @@ export interface GeneratedVersion {
   ids: Record<string, number>;
 }
 
+/** How often a generation that lost a race for its version number computes again. */
+const ATTEMPTS = 3;
+
 /**
  * Generates a version of a report. Refuses a period that is not over yet (its figures would
  * still move). Returns null when `onlyIfMissing` and a version exists.
+ *
+ * The figures are computed and both documents rendered before the write transaction, which only
+ * takes the report's lock, checks that no other version was stored meanwhile, and inserts: on the
+ * embedded database one connection serves everything, and a transaction held through seconds of
+ * PDF rendering would stall every request. A generation that finds another version stored since
+ * it started computes again against that one.
  */
 export async function generateReport(db: Db, input: GenerateInput): Promise<GeneratedVersion | null> {
   const now = input.now ?? new Date();
@@ -66,18 +75,15 @@ export async function generateReport(db: Db, input: GenerateInput): Promise<Gene
     );
   }
   const calendar = input.calendar ?? getCalendar();
-  return db.transaction(async (tx) => {
-    await tx.execute(
-      sql`select pg_advisory_xact_lock(${LOCK_BASE}, hashtext(${`${period.kind}:${period.key}`}))`,
-    );
-    const prev = await latestNumbers(tx, period);
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const prev = await latestNumbers(db, period);
     if (prev && input.onlyIfMissing) return null;
-    const bureau = await getBureau(tx);
+    const bureau = await getBureau(db);
     if (!bureau) throw new AppError('UNPROCESSABLE', 'no bureau is loaded: load the organisation first');
 
     // Through JSON and back: what is compared and hashed is exactly what jsonb keeps.
     const numbers = JSON.parse(
-      JSON.stringify(await computeNumbers({ db: tx, timeZone: input.timeZone, calendar }, period)),
+      JSON.stringify(await computeNumbers({ db, timeZone: input.timeZone, calendar }, period)),
     ) as ReportNumbers;
     const numbersSha256 = sha256(canonicalJson(numbers));
     const version = (prev?.version ?? 0) + 1;
@@ -89,43 +95,62 @@ export async function generateReport(db: Db, input: GenerateInput): Promise<Gene
       timeZone: input.timeZone,
       previous: prev ? { version: prev.version, changes: changes! } : null,
     };
-    const ids: Record<string, number> = {};
-    const hashes: Record<string, string> = {};
-    for (const locale of TEMPLATE_LOCALES) {
-      const r = await renderReport(numbers, meta, locale);
-      const [row] = await tx
-        .insert(reportVersions)
-        .values({
-          kind: period.kind,
-          period: period.key,
-          periodFrom: period.from,
-          periodTo: period.to,
-          version,
-          locale,
-          numbers: numbers as unknown as Record<string, unknown>,
+    const rendered: (RenderedReport & { locale: DocLocale })[] = [];
+    for (const locale of TEMPLATE_LOCALES)
+      rendered.push({ locale, ...(await renderReport(numbers, meta, locale)) });
+
+    const stored = await db.transaction(async (tx) => {
+      await tx.execute(
+        sql`select pg_advisory_xact_lock(${LOCK_BASE}, hashtext(${`${period.kind}:${period.key}`}))`,
+      );
+      const latest = await latestNumbers(tx, period);
+      if ((latest?.version ?? 0) !== (prev?.version ?? 0))
+        return latest && input.onlyIfMissing ? null : 'again';
+      const ids: Record<string, number> = {};
+      for (const r of rendered) {
+        const [row] = await tx
+          .insert(reportVersions)
+          .values({
+            kind: period.kind,
+            period: period.key,
+            periodFrom: period.from,
+            periodTo: period.to,
+            version,
+            locale: r.locale,
+            numbers: numbers as unknown as Record<string, unknown>,
+            numbersSha256,
+            changes,
+            html: r.html,
+            htmlSha256: r.htmlSha256,
+            pdf: r.pdf,
+            sha256: r.sha256,
+            trigger: input.trigger,
+            createdBy: input.actor,
+            createdAt: now,
+          })
+          .returning({ id: reportVersions.id });
+        ids[r.locale] = row.id;
+      }
+      await appendAudit(tx, {
+        actor: input.actor,
+        action: 'reports.generate',
+        entity: 'report_versions',
+        entityId: `${period.kind}:${period.key}:v${version}`,
+        content: {
           numbersSha256,
-          changes,
-          html: r.html,
-          htmlSha256: r.htmlSha256,
-          pdf: r.pdf,
-          sha256: r.sha256,
+          pdfSha256: Object.fromEntries(rendered.map((r) => [r.locale, r.sha256])),
+          changes: changes?.length ?? null,
           trigger: input.trigger,
-          createdBy: input.actor,
-          createdAt: now,
-        })
-        .returning({ id: reportVersions.id });
-      ids[locale] = row.id;
-      hashes[locale] = r.sha256;
-    }
-    await appendAudit(tx, {
-      actor: input.actor,
-      action: 'reports.generate',
-      entity: 'report_versions',
-      entityId: `${period.kind}:${period.key}:v${version}`,
-      content: { numbersSha256, pdfSha256: hashes, changes: changes?.length ?? null, trigger: input.trigger },
+        },
+      });
+      return { kind: period.kind, period: period.key, version, changes, numbersSha256, ids };
     });
-    return { kind: period.kind, period: period.key, version, changes, numbersSha256, ids };
-  });
+    if (stored !== 'again') return stored;
+  }
+  throw new AppError(
+    'CONFLICT',
+    `the ${period.kind} report ${period.key} kept being generated elsewhere; try again`,
+  );
 }
 
 /** The latest version's number and figures for a period (null when none). */

@@ -332,6 +332,29 @@ describe('authority with a database', () => {
       expect(d).toMatchObject({ allowed: false, conflict: { rule: 'accept-not-approve' } });
       // history given in the request wins over the provider
       expect((await decide(t.db, { ...req, case: { ...req.case, history: [] } })).allowed).toBe(true);
+      // looked up once per case in a batch, and not at all when it cannot change the answer
+      provider.mockClear();
+      await decide(t.db, [req, { ...req, item: 'SG-003' }]);
+      expect(provider).toHaveBeenCalledTimes(1);
+      provider.mockClear();
+      const acceptor = holder(doc, 'P-ACCEPT-1', 'A');
+      await decide(t.db, {
+        ...req,
+        staff: acceptor,
+        action: 'accept',
+        case: { ...req.case, channel: 'window' },
+      });
+      expect(provider).not.toHaveBeenCalled();
+      // a return needs the stage: read from the history when not given, not looked up when given
+      await decide(t.db, {
+        ...req,
+        staff: acceptor,
+        action: 'return',
+        case: { ...req.case, stage: 'intake' },
+      });
+      expect(provider).not.toHaveBeenCalled();
+      await decide(t.db, { ...req, staff: acceptor, action: 'return' });
+      expect(provider).toHaveBeenCalledTimes(1);
     } finally {
       setCaseHistoryProvider(null);
     }

@@ -44,13 +44,50 @@ const odd = fc.oneof(
   fc.constant('2026-03-02T24:00:00+08:00'),
   fc.constant('2026-03-02 09:00'),
   fc.constant('2026-03-02T09:00:00Z'),
-  fc.constantFrom('receipt', 'approve', 'review', 'seal', 'complete', 'accept', 'extend', 'fly', 'special', 'grant'),
+  fc.constantFrom(
+    'receipt',
+    'approve',
+    'review',
+    'seal',
+    'complete',
+    'accept',
+    'extend',
+    'fly',
+    'special',
+    'grant',
+  ),
   fc.constantFrom('normal', 'fast_track', 'online', 'window', 'person', 'org', 'granted', 'official'),
   fc.string(),
   fc.integer(),
 );
-const keys = ['type', 'caseNo', 'itemCode', 'route', 'channel', 'receivedAt', 'applicant', 'project', 'seq', 'at', 'action', 'actor', 'data', 'extra'];
-const dataKeys = ['receiptNo', 'opinion', 'note', 'seal', 'result', 'missing', 'dueBy', 'days', 'approvedBy', 'stage'];
+const keys = [
+  'type',
+  'caseNo',
+  'itemCode',
+  'route',
+  'channel',
+  'receivedAt',
+  'applicant',
+  'project',
+  'seq',
+  'at',
+  'action',
+  'actor',
+  'data',
+  'extra',
+];
+const dataKeys = [
+  'receiptNo',
+  'opinion',
+  'note',
+  'seal',
+  'result',
+  'missing',
+  'dueBy',
+  'days',
+  'approvedBy',
+  'stage',
+];
 
 /** A good line with a few fields (or data fields, or applicant/project fields) replaced. */
 const mutated = fc
@@ -66,7 +103,8 @@ const mutated = fc
     if (type === 'event' && line.data && typeof line.data === 'object' && !Array.isArray(line.data))
       for (const [k, val] of data) line.data[k] = val;
     const target = type === 'case' ? (inner.length % 2 ? line.applicant : line.project) : null;
-    if (target && typeof target === 'object' && !Array.isArray(target)) for (const [k, val] of inner) target[k] = val;
+    if (target && typeof target === 'object' && !Array.isArray(target))
+      for (const [k, val] of inner) target[k] = val;
     // Drop undefined so that the line is what JSON would give.
     return JSON.parse(JSON.stringify(line));
   });

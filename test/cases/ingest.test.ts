@@ -295,14 +295,18 @@ describe('POST /api/cases/events', () => {
   it('refuses text the database cannot store (NUL, half a surrogate pair) as bad lines', async () => {
     const lines = [
       JSON.stringify(caseLine('T-TEXT')),
-      JSON.stringify(ev('T-TEXT', 1, '2026-03-02', 'receipt', STAFF.accept, { receiptNo: 'R1' })).replace('R1', 'R\\u0000'),
-      JSON.stringify(ev('T-TEXT', 2, '2026-03-02', 'review', STAFF.review, { opinion: 'grant', note: 'x' })).replace(
-        '"x"',
-        '"\\ud800"',
+      JSON.stringify(ev('T-TEXT', 1, '2026-03-02', 'receipt', STAFF.accept, { receiptNo: 'R1' })).replace(
+        'R1',
+        'R\\u0000',
       ),
+      JSON.stringify(
+        ev('T-TEXT', 2, '2026-03-02', 'review', STAFF.review, { opinion: 'grant', note: 'x' }),
+      ).replace('"x"', '"\\ud800"'),
       // Fine: an emoji (a whole surrogate pair) and the six characters \u0000 as text.
       JSON.stringify(caseLine('T-TEXT2')),
-      JSON.stringify(ev('T-TEXT2', 1, '2026-03-02', 'receipt', STAFF.accept, { receiptNo: '😀 \\u0000 literal' })),
+      JSON.stringify(
+        ev('T-TEXT2', 1, '2026-03-02', 'receipt', STAFF.accept, { receiptNo: '😀 \\u0000 literal' }),
+      ),
     ];
     const res = await post(`${lines.join('\n')}\n`);
     expect(res.status).toBe(400);

@@ -13,7 +13,7 @@ import { getCalendar } from '../../src/calendar/index.ts';
 import { ingestCaseRecords } from '../../src/cases/index.ts';
 import { queryRows } from '../../src/db/client.ts';
 import { reportsCommands } from '../../src/reports/cli.ts';
-import { catchUpReports, periodsDue, startReportTimer } from '../../src/reports/index.ts';
+import { catchUpReports, generateReport, periodsDue, startReportTimer } from '../../src/reports/index.ts';
 import { ledgerApp, story } from '../cases/support.ts';
 import { pdfPages } from '../documents/poppler.ts';
 import { loginAs } from '../helpers.ts';
@@ -220,6 +220,25 @@ describe('a generated report is frozen', () => {
     const bad = await form({ kind: 'weekly', period: '2026-03' });
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain('YYYY-Www');
+  }, 120_000);
+
+  it('two generations at once: one version each, the later one against the earlier', async () => {
+    const gen = (onlyIfMissing: boolean) =>
+      generateReport(t.db, {
+        kind: 'weekly',
+        period: '2026-W09',
+        timeZone: TZ,
+        actor: 'test',
+        trigger: 'request',
+        onlyIfMissing,
+      });
+    const missing = await Promise.all([gen(true), gen(true)]);
+    expect(missing.filter((v) => v !== null).map((v) => v!.version)).toEqual([1]);
+    const both = await Promise.all([gen(false), gen(false)]);
+    expect(both.map((v) => v!.version).sort()).toEqual([2, 3]);
+    for (const v of both) expect(v!.changes).toEqual([]);
+    const list = (await (await get('/api/reports/weekly/2026-W09')).json()) as any;
+    expect(list.versions.map((v: any) => v.version)).toEqual([1, 2, 3]);
   }, 120_000);
 
   it('refuses a period that is not over, and a malformed one, naming the parameter', async () => {

@@ -70,8 +70,14 @@ describe('wording', () => {
     }
   });
   it('words a failure as the issue asks', () => {
-    const f = { problems: ['committed'], staff: ['S010'], params: { completedOn: '2026-03-12', due: '2026-03-10', days: 2 } };
-    expect(describeFailure('timely', f, 'zh-CN')).toBe('办结于2026-03-12, 超出承诺时限2个工作日 (承诺期限 2026-03-10)');
+    const f = {
+      problems: ['committed'],
+      staff: ['S010'],
+      params: { completedOn: '2026-03-12', due: '2026-03-10', days: 2 },
+    };
+    expect(describeFailure('timely', f, 'zh-CN')).toBe(
+      '办结于2026-03-12, 超出承诺时限2个工作日 (承诺期限 2026-03-10)',
+    );
   });
 });
 
@@ -87,9 +93,10 @@ describe('responsibility and the recommended level', () => {
     ]);
     // The approver who also completed late is a handler, not an approver.
     expect(
-      apportion([{ faultType: 'late-completion', staff: ['S010'] }], { reviewer: 'S009', approver: 'S010' }).map(
-        (s) => [s.staff, s.role],
-      ),
+      apportion([{ faultType: 'late-completion', staff: ['S010'] }], {
+        reviewer: 'S009',
+        approver: 'S010',
+      }).map((s) => [s.staff, s.role]),
     ).toEqual([
       ['S010', 'handler'],
       ['S009', 'reviewer'],
