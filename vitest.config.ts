@@ -9,6 +9,8 @@ export default defineConfig({
     exclude: ['test/e2e/**', 'node_modules/**'],
     pool: 'forks',
     maxWorkers: 2,
+    // global.gc() lets memory tests measure what is retained, not what awaits collection.
+    execArgv: ['--expose-gc'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

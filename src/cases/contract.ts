@@ -301,7 +301,7 @@ function fastParse(v: Record<string, unknown>): ParsedLine | null {
     const d = data === undefined ? {} : data;
     if (!isPlain(d)) return null;
     const check = fastData[action as CaseAction];
-    if (!check || !check(d)) return null;
+    if (!check?.(d)) return null;
     return {
       ok: true,
       type: 'event',

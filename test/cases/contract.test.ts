@@ -99,9 +99,11 @@ const mutated = fc
   )
   .map(([type, top, data, inner]) => {
     const line: Record<string, any> = structuredClone(good[type as 'case' | 'event']);
-    for (const [k, val] of top) line[k] = val;
+    // Each value a copy of its own: the same constant {} in two places must not make a cycle.
+    const own = (v: unknown) => (v === undefined ? undefined : structuredClone(v));
+    for (const [k, val] of top) line[k] = own(val);
     if (type === 'event' && line.data && typeof line.data === 'object' && !Array.isArray(line.data))
-      for (const [k, val] of data) line.data[k] = val;
+      for (const [k, val] of data) line.data[k] = own(val);
     const target = type === 'case' ? (inner.length % 2 ? line.applicant : line.project) : null;
     if (target && typeof target === 'object' && !Array.isArray(target))
       for (const [k, val] of inner) target[k] = val;
