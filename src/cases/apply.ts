@@ -1,9 +1,11 @@
 /**
  * The second half of ingestion, once every line has passed the checks: new cases go in with one
- * INSERT ... SELECT, then the touched cases are walked in pages of a few thousand (in case-number
- * order, keyset paging over a temp table), each with its stored and new events in seq order, to
- * decide each new event's authority (as in force at the event's time), flag its anomalies and
- * compute the case's clock. Events and the state rows are loaded with the session's bulk path.
+ * INSERT ... SELECT, then the changed cases are walked in pages of 20,000 (in case-number order,
+ * keyset paging over a temp table), each with its stored and new events in seq order, to decide
+ * each new event's authority (as in force at the event's time), flag its anomalies and compute
+ * the case's clock. The database writes the events itself from staging, joined with what was
+ * decided; the state rows go in with the session's bulk path. While one page is written, the
+ * next is decided.
  */
 import { sql } from 'drizzle-orm';
 import type { AuthorityEngine, Route, Seal, Stage } from '../authority/index.ts';
@@ -37,6 +39,10 @@ export interface ApplyContext {
   /** Fingerprint of the calendar and policy, stored with each state row. */
   computedWith: string;
   onProgress?: (done: number) => void;
+  /** Cases per page (tuning; tests make it small). */
+  pageSize?: number;
+  /** No line repeated what is stored or was sent twice: every case staged is changed. */
+  nothingDropped?: boolean;
 }
 
 export const eventRowColumns: ColumnSpec[] = [
@@ -98,7 +104,7 @@ export const stateRowColumns: ColumnSpec[] = [
 ];
 
 /** Cases per page: large enough to amortise the round trips, small enough to stay in memory. */
-const PAGE = 10_000;
+const PAGE = 20_000;
 
 /** Actions whose `data` the clock, the anomalies or authority read; the rest stay in the database. */
 const DATA_NEEDED = `('accept', 'dispatch', 'opinion', 'clock_stop', 'extend', 'return', 'complete', 'seal')`;
@@ -164,79 +170,113 @@ export async function applyStaged(ctx: ApplyContext): Promise<ApplyResult> {
     select case_no, item_code, route, channel, received_at, applicant_kind, applicant_name, applicant_id,
       project, ${ctx.importId} from nk_in_cases`);
   // The cases this import changes (staging now holds only new lines).
-  await s.exec(`create temp table nk_changed on commit drop as
-      select case_no from nk_in_lines where kind in ('c', 'e') group by case_no`);
-  await s.exec('alter table nk_changed add primary key (case_no)');
-  await s.exec('analyze nk_changed');
+  if (ctx.nothingDropped) {
+    await s.exec('create temp view nk_changed as select case_no from nk_touched');
+  } else {
+    await s.exec(`create temp table nk_changed on commit drop as
+        select case_no from nk_in_lines where kind in ('c', 'e') group by case_no`);
+    await s.exec('alter table nk_changed add primary key (case_no)');
+    await s.exec('analyze nk_changed');
+  }
   await s.exec(`create temp table nk_kinds (id int primary key, allowed boolean, via text, post text,
       acting_for text, rule jsonb, reasons jsonb, policy_version text) on commit drop`);
   await s.exec(`create temp table nk_out (case_no text, seq int, anomalies text[], kind int) on commit drop`);
 
   const kinds = new Map<string, number>();
   const result: ApplyResult = { anomalous: 0, denied: 0, casesUpdated: 0 };
-  let lo = '';
-  for (;;) {
-    const [bound] = await s.rows<{ case_no: string }>(
-      sql`select case_no from nk_changed where case_no > ${lo} order by case_no offset ${PAGE - 1} limit 1`,
-    );
-    const hi: string | null = bound?.case_no ?? null;
-    const range = (col: string) =>
-      hi === null ? sql`${sql.raw(col)} > ${lo}` : sql`${sql.raw(col)} > ${lo} and ${sql.raw(col)} <= ${hi}`;
-    const caseRows = await s.rows<CaseRow>(sql`
-      select c.case_no, c.item_code, c.route, c.channel,
-        (extract(epoch from c.received_at) * 1000)::float8 as received_ms, c.project
-      from nk_changed t join cases c on c.case_no = t.case_no where ${range('t.case_no')} and ${range('c.case_no')}`);
-    if (caseRows.length === 0) break;
-    // Stored events only for cases stored before this import (the ranges keep every scan to the page).
-    const eventRows = await s.rows<EventRow>(sql`
-      select * from (
-        select e.case_no, e.seq, (extract(epoch from e.at) * 1000)::float8 as at_ms, e.action, e.actor,
-          case when e.action in ${sql.raw(DATA_NEEDED)} then e.data::text end as data, false as fresh, e.allowed
-        from nk_known t join case_events e on e.case_no = t.case_no where ${range('t.case_no')} and ${range('e.case_no')}
-        union all
-        select t.case_no, t.seq, (extract(epoch from t.at) * 1000)::float8, t.action, t.actor,
-          case when t.action in ${sql.raw(DATA_NEEDED)} then t.data_text end, true, null
-        from nk_in_events t where ${range('t.case_no')}
-      ) x order by case_no, seq`);
-    const page = buildPage(ctx, caseRows, eventRows, kinds, result);
-    await s.copy('nk_kinds', kindColumns, page.kinds);
-    await s.exec('truncate nk_out');
-    await s.copy('nk_out', outColumns, page.out);
-    await s.exec(sql`insert into case_events (case_no, seq, at, action, actor, data, anomalies, allowed, via, post,
-        acting_for, rule, reasons, policy_version, import_id)
-      select e.case_no, e.seq, e.at, e.action, e.actor, e.data, o.anomalies, k.allowed, k.via, k.post,
-        k.acting_for, k.rule, k.reasons, k.policy_version, ${ctx.importId}
-      from nk_out o
-      join nk_in_events e on e.case_no = o.case_no and e.seq = o.seq and ${range('e.case_no')}
-      join nk_kinds k on k.id = o.kind`);
-    // Delete-then-load: one statement per page whether a case is new or not.
-    await s.exec(
-      sql`delete from case_state s using nk_known t where s.case_no = t.case_no and ${range('t.case_no')} and ${range('s.case_no')}`,
-    );
-    await s.copy('case_state', stateRowColumns, page.states);
-    result.casesUpdated += caseRows.length;
-    ctx.onProgress?.(result.casesUpdated);
-    if (hi === null) break;
-    lo = hi;
+  // A pipeline: while the database writes one page, JavaScript decides the next (pages are
+  // disjoint ranges of case numbers, so reading one while another is written is safe).
+  const size = ctx.pageSize ?? PAGE;
+  let page = await readPage(s, '', size);
+  let writing: Promise<void> = Promise.resolve();
+  while (page) {
+    const built = await buildPage(ctx, page.caseRows, page.eventRows, kinds, result);
+    await writing;
+    const current = page;
+    writing = writePage(ctx, current, built).then(() => {
+      result.casesUpdated += current.caseRows.length;
+      ctx.onProgress?.(result.casesUpdated);
+    });
+    writing.catch(() => {}); // observed at the next await; the transaction fails as a whole
+    try {
+      page = current.hi === null ? null : await readPage(s, current.hi, size);
+    } catch (err) {
+      await writing; // a failed write is the error worth telling
+      throw err;
+    }
   }
+  await writing;
   return result;
 }
 
-function buildPage(
+interface Page {
+  lo: string;
+  hi: string | null;
+  caseRows: CaseRow[];
+  eventRows: EventRow[];
+}
+
+const rangeOf = (lo: string, hi: string | null) => (col: string) =>
+  hi === null ? sql`${sql.raw(col)} > ${lo}` : sql`${sql.raw(col)} > ${lo} and ${sql.raw(col)} <= ${hi}`;
+
+/** The next page of changed cases after `lo`, with their stored and new events in seq order. */
+async function readPage(s: BulkSession, lo: string, size: number): Promise<Page | null> {
+  const [bound] = await s.rows<{ case_no: string }>(
+    sql`select case_no from nk_changed where case_no > ${lo} order by case_no offset ${size - 1} limit 1`,
+  );
+  const hi: string | null = bound?.case_no ?? null;
+  const range = rangeOf(lo, hi);
+  const caseRows = await s.rows<CaseRow>(sql`
+    select c.case_no, c.item_code, c.route, c.channel,
+      (extract(epoch from c.received_at) * 1000)::float8 as received_ms, c.project
+    from nk_changed t join cases c on c.case_no = t.case_no where ${range('t.case_no')} and ${range('c.case_no')}
+    order by c.case_no`);
+  if (caseRows.length === 0) return null;
+  // Stored events only for the page's cases stored before this import (the ranges keep every
+  // scan to the page); a case sent again unchanged is not on the page at all.
+  const eventRows = await s.rows<EventRow>(sql`
+    select * from (
+      select e.case_no, e.seq, (extract(epoch from e.at) * 1000)::float8 as at_ms, e.action, e.actor,
+        case when e.action in ${sql.raw(DATA_NEEDED)} then e.data::text end as data, false as fresh, e.allowed
+      from nk_known t join nk_changed ch on ch.case_no = t.case_no join case_events e on e.case_no = t.case_no
+      where ${range('t.case_no')} and ${range('e.case_no')}
+      union all
+      select t.case_no, t.seq, (extract(epoch from t.at) * 1000)::float8, t.action, t.actor,
+        case when t.action in ${sql.raw(DATA_NEEDED)} then t.data_text end, true, null
+      from nk_in_events t where ${range('t.case_no')}
+    ) x order by case_no, seq`);
+  return { lo, hi, caseRows, eventRows };
+}
+
+/** Writes a page: its new events (by the database, from staging), then its cases' state. */
+async function writePage(ctx: ApplyContext, page: Page, built: Awaited<ReturnType<typeof buildPage>>) {
+  const s = ctx.session;
+  const range = rangeOf(page.lo, page.hi);
+  await s.copy('nk_kinds', kindColumns, built.kinds);
+  await s.exec('truncate nk_out');
+  await s.copy('nk_out', outColumns, built.out);
+  await s.exec(sql`insert into case_events (case_no, seq, at, action, actor, data, anomalies, allowed, via, post,
+      acting_for, rule, reasons, policy_version, import_id)
+    select e.case_no, e.seq, e.at, e.action, e.actor, e.data, o.anomalies, k.allowed, k.via, k.post,
+      k.acting_for, k.rule, k.reasons, k.policy_version, ${ctx.importId}
+    from nk_out o
+    join nk_in_events e on e.case_no = o.case_no and e.seq = o.seq and ${range('e.case_no')}
+    join nk_kinds k on k.id = o.kind`);
+  // Delete-then-load: the old state of the page's changed cases stored before (only they have one).
+  await s.exec(
+    sql`delete from case_state s using nk_known t, nk_changed ch
+        where s.case_no = t.case_no and ch.case_no = t.case_no and ${range('t.case_no')} and ${range('s.case_no')}`,
+  );
+  await s.copy('case_state', stateRowColumns, built.states);
+}
+
+async function buildPage(
   ctx: ApplyContext,
   caseRows: CaseRow[],
   eventRows: EventRow[],
   kinds: Map<string, number>,
   result: ApplyResult,
 ) {
-  const byCase = new Map<string, EventRow[]>();
-  let from = 0;
-  for (let i = 1; i <= eventRows.length; i++) {
-    if (i === eventRows.length || eventRows[i].case_no !== eventRows[from].case_no) {
-      byCase.set(eventRows[from].case_no, eventRows.slice(from, i));
-      from = i;
-    }
-  }
   const out: CopyValue[][] = [];
   const newKinds: CopyValue[][] = [];
   const states: CopyValue[][] = [];
@@ -250,10 +290,17 @@ function buildPage(
     }
     return id;
   };
+  let n = 0;
+  let next = 0;
   for (const c of caseRows) {
+    // Let the previous page's writes move on between the statements they are made of.
+    if (++n % 500 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     const item = ctx.items.get(c.item_code);
     if (!item) throw new Error(`item ${c.item_code} of case ${c.case_no} vanished during ingestion`);
-    const rows = byCase.get(c.case_no) ?? [];
+    // Cases and events come in the same (database) order of case numbers: walk them together.
+    const from = next;
+    while (next < eventRows.length && eventRows[next].case_no === c.case_no) next++;
+    const rows = eventRows.slice(from, next);
     const project = typeof c.project === 'string' ? JSON.parse(c.project) : ((c.project as any) ?? null);
     const events: ClockEvent[] = rows.map((r) => ({
       seq: r.seq,

@@ -55,6 +55,8 @@ export interface BulkSession {
 
 export interface CopyStream {
   write(rows: readonly CopyValue[][]): Promise<void>;
+  /** COPY text-format lines, already encoded (only on a server: see `copyMode`). */
+  writeText?(text: string): Promise<void>;
   end(): Promise<void>;
 }
 
@@ -84,14 +86,35 @@ async function rowsOf<T>(db: DbOrTx, query: SQL): Promise<T[]> {
 }
 
 function copySession(raw: postgres.TransactionSql, db: DbOrTx): BulkSession {
+  // One statement at a time on the connection, a COPY from its start to its end: callers may
+  // overlap their work (read one page while another is written), the connection must not.
+  let tail: Promise<unknown> = Promise.resolve();
+  const acquire = () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const ready = tail.then(() => {});
+    tail = held;
+    return ready.then(() => release);
+  };
+  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const release = await acquire();
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  };
   return {
     db,
     copyMode: true,
-    rows: (query) => rowsOf(db, query),
-    exec: async (query) => {
-      if (typeof query === 'string') await raw.unsafe(query);
-      else await db.execute(query);
-    },
+    rows: (query) => exclusive(() => rowsOf(db, query)),
+    exec: (query) =>
+      exclusive(async () => {
+        if (typeof query === 'string') await raw.unsafe(query);
+        else await db.execute(query);
+      }),
     async copy(table, columns, rows) {
       if (rows.length === 0) return;
       const stream = await this.copyStream(table, columns);
@@ -99,8 +122,15 @@ function copySession(raw: postgres.TransactionSql, db: DbOrTx): BulkSession {
       await stream.end();
     },
     async copyStream(table, columns) {
+      const release = await acquire();
       const names = columns.map((c) => c.name).join(', ');
-      const stream = await raw.unsafe(`copy ${table} (${names}) from stdin`).writable();
+      let stream: Awaited<ReturnType<ReturnType<typeof raw.unsafe>['writable']>>;
+      try {
+        stream = await raw.unsafe(`copy ${table} (${names}) from stdin`).writable();
+      } catch (e) {
+        release();
+        throw e;
+      }
       let failure: Error | null = null;
       const done = new Promise<void>((resolve, reject) => {
         stream.on('finish', () => resolve());
@@ -122,9 +152,18 @@ function copySession(raw: postgres.TransactionSql, db: DbOrTx): BulkSession {
               await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
           }
         },
+        async writeText(text) {
+          if (failure) throw failure;
+          if (!stream.write(text))
+            await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+        },
         async end() {
-          stream.end();
-          await done;
+          try {
+            stream.end();
+            await done;
+          } finally {
+            release();
+          }
         },
       };
     },
@@ -160,7 +199,7 @@ function genericSession(tx: DbOrTx): BulkSession {
 
 // ---- encodings ----
 
-function copyEscape(s: string): string {
+export function copyEscape(s: string): string {
   // COPY text format: backslash, newline, carriage return and tab must be escaped.
   if (!/[\\\n\r\t]/.test(s)) return s;
   return s.replace(/[\\\n\r\t]/g, (ch) =>

@@ -129,10 +129,11 @@ export const caseState = pgTable(
   },
   (t) => [
     // Few indexes, each earning its keep (every one is paid for on ingestion): the ledger pages
-    // newest first by (received_at, case_no), scanning this one backwards, and filters on item,
-    // business or route are cheap as filters on that scan; completed-between has its own order.
+    // newest first by (received_at, case_no), scanning this one backwards; a filter is tried on
+    // that scan first and on its own index when rare (src/cases/query.ts).
     index('case_state_received_idx').on(t.receivedAt, t.caseNo),
     index('case_state_completed_idx').on(t.completedAt, t.caseNo),
+    index('case_state_item_idx').on(t.itemCode, t.receivedAt, t.caseNo),
     // "我的办件" and the clerk filter: everyone who acted on a case.
     index('case_state_actors_idx').using('gin', t.actors),
     // Open cases are few: states short of completion, lights and deadlines index only them.
@@ -141,6 +142,7 @@ export const caseState = pgTable(
     index('case_state_open_red_idx').on(t.redFrom).where(sql`completed_at is null`),
     index('case_state_open_yellow_idx').on(t.yellowFrom).where(sql`completed_at is null`),
     index('case_state_red_card_idx').on(t.redCardFrom).where(sql`completed_at is null`),
+    index('case_state_anomalous_idx').on(t.receivedAt, t.caseNo).where(sql`anomaly_count > 0`),
     // The timer turns pending Art. 32 acceptances into deemed ones: few rows, found at once.
     index('case_state_pending_idx').on(t.deemedFrom).where(sql`acceptance = 'pending'`),
   ],

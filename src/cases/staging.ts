@@ -26,8 +26,6 @@ export const lineColumns: ColumnSpec[] = [
   { name: 'action', type: 'text' },
   { name: 'actor', type: 'text' },
   { name: 'data', type: 'text' },
-  { name: 'approved_by', type: 'text' },
-  { name: 'filed_to', type: 'text' },
   { name: 'item_code', type: 'text' },
   { name: 'route', type: 'text' },
   { name: 'channel', type: 'text' },
@@ -42,7 +40,7 @@ export const lineColumns: ColumnSpec[] = [
 export async function createStaging(s: BulkSession) {
   const statements = [
     `create temp table nk_in_lines (line int not null, kind text not null, case_no text, seq int,
-      at timestamptz, action text, actor text, data text, approved_by text, filed_to text,
+      at timestamptz, action text, actor text, data text,
       item_code text, route text, channel text, received_at timestamptz, applicant_kind text,
       applicant_name text, applicant_id text, project text, message text) on commit drop`,
     // JSON stays text until a comparison needs it (rarely: repeats), and goes out as it came in.
@@ -50,7 +48,7 @@ export async function createStaging(s: BulkSession) {
       select line, case_no, item_code, route, channel, received_at, applicant_kind, applicant_name,
         applicant_id, project::jsonb as project from nk_in_lines where kind = 'c'`,
     `create temp view nk_in_events as
-      select line, case_no, seq, at, action, actor, data::jsonb as data, data as data_text, approved_by, filed_to
+      select line, case_no, seq, at, action, actor, data::jsonb as data, data as data_text
       from nk_in_lines where kind = 'e'`,
     `create temp view nk_bad_cases as select line, case_no from nk_in_lines where kind = 'b'`,
     `create temp table nk_problems (line int not null, message text not null) on commit drop`,
@@ -114,24 +112,39 @@ const EVENT_DIFF = `concat_ws(', ',
  * the case was received. (An unknown item, actor or approver is found while parsing.) Each rule
  * is one pass over the staging, most of them over small tables built by `indexStaging`.
  */
-export async function runChecks(s: BulkSession, timeZone: string) {
+export async function runChecks(s: BulkSession, timeZone: string, staged: { cases: number }) {
   const tz = timeZone.replace(/'/g, "''");
+  // Rules that cannot fire are skipped: no case sent twice, none stored before, no seq repeated
+  // or after a gap (the usual first import of new cases).
+  const [facts] = await s.rows<{ known: boolean; flags: boolean; firsts: number }>(
+    sql`select exists (select 1 from nk_known) as known, exists (select 1 from nk_seq_flags) as flags,
+        (select count(*) from nk_first_case)::int as firsts`,
+  );
+  const repeatedCases = Number(facts.firsts) !== staged.cases;
   const local = (col: string) => `to_char(${col} at time zone '${tz}', 'YYYY-MM-DD HH24:MI:SS')`;
-  const checks = [
+  const checks: [boolean, string][] = [
     // A case line sent twice in the input with different content.
-    `insert into nk_problems
+    [
+      repeatedCases,
+      `insert into nk_problems
      select a.line, 'case ' || a.case_no || ' differs from line ' || b.line || ' in ' || ${CASE_DIFF}
      from nk_in_cases a join nk_first_case f on f.case_no = a.case_no and f.line <> a.line
      join nk_in_cases b on b.case_no = f.case_no and b.line = f.line
      where ${CASE_DIFF} <> ''`,
+    ],
     // A case already stored, sent again with different content: a case is never edited.
-    `insert into nk_problems
+    [
+      facts.known,
+      `insert into nk_problems
      select a.line, 'case ' || a.case_no || ' is stored with a different ' || ${CASE_DIFF} || ' (a case is never edited)'
      from nk_known k join nk_in_cases a on a.case_no = k.case_no join cases b on b.case_no = k.case_no
      where ${CASE_DIFF} <> ''`,
+    ],
     // Each event against its case: unknown (or its line is bad), sent before its case line, or
     // happening before the case was received. One pass over the events.
-    `insert into nk_problems
+    [
+      true,
+      `insert into nk_problems
      select line, message from (
        select e.line, concat_ws('; ',
          case when k.case_no is null and f.case_no is null then
@@ -148,16 +161,22 @@ export async function runChecks(s: BulkSession, timeZone: string) {
        left join nk_first_case f on f.case_no = e.case_no
        left join (select case_no, min(line) as line from nk_bad_cases group by case_no) bad on bad.case_no = e.case_no
      ) x where message <> ''`,
+    ],
     // The same seq twice in the input with different content.
-    `insert into nk_problems
+    [
+      facts.flags,
+      `insert into nk_problems
      select a.line, 'seq ' || a.seq || ' of case ' || a.case_no || ' differs from line ' || b.line || ' in ' || ${EVENT_DIFF}
      from nk_seq_flags r
      join nk_in_events a on a.case_no = r.case_no and a.seq = r.seq and a.line = r.line
      join lateral (select * from nk_in_events f where f.case_no = r.case_no and f.seq = r.seq
                    order by f.line limit 1) b on true
      where r.repeat and ${EVENT_DIFF} <> ''`,
+    ],
     // A gap: seq n arrives while n-1 is neither sent nor stored (stored seqs run 1..max).
-    `insert into nk_problems
+    [
+      facts.flags,
+      `insert into nk_problems
      select r.line, 'seq ' || r.seq || ' of case ' || r.case_no || ' follows a gap: seq ' || (r.seq - 1) || ' is missing'
      from nk_seq_flags r
      where not r.repeat
@@ -165,14 +184,18 @@ export async function runChecks(s: BulkSession, timeZone: string) {
        and case when exists (select 1 from nk_in_events p where p.case_no = r.case_no and p.seq = r.seq - 1) then false
                 when exists (select 1 from case_events p where p.case_no = r.case_no and p.seq = r.seq - 1) then false
                 else true end`,
+    ],
     // A stored seq sent again with different content (only cases already stored can have one).
-    `insert into nk_problems
+    [
+      facts.known,
+      `insert into nk_problems
      select a.line, 'seq ' || a.seq || ' of case ' || a.case_no || ' is stored with a different ' || ${EVENT_DIFF}
      from nk_known k join nk_in_events a on a.case_no = k.case_no
      join case_events b on b.case_no = a.case_no and b.seq = a.seq
      where ${EVENT_DIFF} <> ''`,
+    ],
   ];
-  for (const q of checks) await s.exec(q);
+  for (const [needed, q] of checks) if (needed) await s.exec(q);
 }
 
 /** The total of bad lines and the first `limit` of them, each with its reasons joined. */

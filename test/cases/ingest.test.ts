@@ -373,6 +373,32 @@ describe('POST /api/cases/events', () => {
     expect((await empty.json()) as any).toMatchObject({ lines: 0, importId: null });
   });
 
+  it('stores the same across many pages (decided while the previous page is written)', async () => {
+    const { ingestCaseRecords } = await import('../../src/cases/ingest.ts');
+    const cases = Array.from({ length: 23 }, (_, i) => full(`T-PAGE-${String(i).padStart(2, '0')}`));
+    // First every fourth case whole and the rest's first three events, so that the second
+    // ingestion's pages mix stored events, new ones, and cases sent again unchanged.
+    const first = cases.flatMap((c, i) =>
+      i % 4 === 0 ? c : c.filter((l) => l.type === 'case' || (l.seq as number) <= 3),
+    );
+    const opts = { actor: 'test', source: 'test', timeZone: 'Asia/Shanghai', pageSize: 3 };
+    expect((await ingestCaseRecords(t.database, first, opts)).events.new).toBe(6 * 7 + 17 * 3);
+    const result = await ingestCaseRecords(t.database, cases.flat(), opts);
+    expect(result.events).toEqual({ new: 17 * 4, unchanged: 6 * 7 + 17 * 3 });
+    const [row] = await queryRows<any>(
+      t.db,
+      sql`select count(*)::int as events, count(distinct case_no)::int as cases,
+        count(*) filter (where allowed is null)::int as undecided
+        from case_events where case_no like 'T-PAGE-%'`,
+    );
+    expect(row).toEqual({ events: 23 * 7, cases: 23, undecided: 0 });
+    const states = await queryRows<any>(
+      t.db,
+      sql`select state, last_seq, count(*)::int as n from case_state where case_no like 'T-PAGE-%' group by 1, 2`,
+    );
+    expect(states).toEqual([{ state: 'announced', last_seq: 7, n: 23 }]);
+  });
+
   it('keeps the case records append-only', async () => {
     const refused = async (q: ReturnType<typeof sql>) => {
       const err: any = await t.db.execute(q).then(

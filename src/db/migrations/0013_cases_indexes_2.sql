@@ -1,0 +1,2 @@
+CREATE INDEX "case_state_item_idx" ON "case_state" USING btree ("item_code","received_at","case_no");--> statement-breakpoint
+CREATE INDEX "case_state_anomalous_idx" ON "case_state" USING btree ("received_at","case_no") WHERE anomaly_count > 0;
