@@ -71,9 +71,11 @@ export {
   caseEventsOf,
   caseFilterSql,
   casesWithEvents,
+  type DeniedEvent,
   getCaseRecord,
   lightCondition,
   listAlerts,
   listCases,
+  listDeniedEvents,
 } from './query.ts';
 export { caseAlerts, caseEvents, caseImports, caseState, cases } from './schema.ts';

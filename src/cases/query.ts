@@ -381,3 +381,48 @@ export async function* casesWithEvents(db: DbOrTx, filters: CaseFilters, timeZon
     after = last;
   }
 }
+
+/** An event whose actor had no authority for it at the time (`allowed = false` at ingestion). */
+export interface DeniedEvent {
+  caseNo: string;
+  seq: number;
+  action: string;
+  actor: string;
+  at: Date;
+  reasons: string[];
+}
+
+/**
+ * Events recorded outside their actor's authority, at or after `since`, in (caseNo, seq) order,
+ * a page at a time after `after` (the last event seen). A partial index holds only these rows, so
+ * the misconduct referral job can ask every few minutes at any size of the ledger.
+ *
+ * @example
+ * let after;
+ * do { const page = await listDeniedEvents(db, { since, after }); ...; after = page.at(-1); } while (page.length);
+ */
+export async function listDeniedEvents(
+  db: DbOrTx,
+  opts: { since?: Date; after?: { caseNo: string; seq: number }; limit?: number } = {},
+): Promise<DeniedEvent[]> {
+  const after = opts.after ?? { caseNo: '', seq: 0 };
+  return db
+    .select({
+      caseNo: caseEvents.caseNo,
+      seq: caseEvents.seq,
+      action: caseEvents.action,
+      actor: caseEvents.actor,
+      at: caseEvents.at,
+      reasons: caseEvents.reasons,
+    })
+    .from(caseEvents)
+    .where(
+      and(
+        sql`${caseEvents.allowed} = false`,
+        sql`(${caseEvents.caseNo}, ${caseEvents.seq}) > (${after.caseNo}, ${after.seq})`,
+        opts.since ? gte(caseEvents.at, opts.since) : undefined,
+      ),
+    )
+    .orderBy(asc(caseEvents.caseNo), asc(caseEvents.seq))
+    .limit(opts.limit ?? 1000);
+}

@@ -68,7 +68,12 @@ export const caseEvents = pgTable(
     policyVersion: text('policy_version'),
     importId: integer('import_id').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.caseNo, t.seq] }), index('case_events_actor_at_idx').on(t.actor, t.at)],
+  (t) => [
+    primaryKey({ columns: [t.caseNo, t.seq] }),
+    index('case_events_actor_at_idx').on(t.actor, t.at),
+    // Actions outside authority are rare; misconduct pulls them every few minutes (listDeniedEvents).
+    index('case_events_denied_idx').on(t.caseNo, t.seq).where(sql`allowed = false`),
+  ],
 );
 
 export interface DepartmentOpinion {

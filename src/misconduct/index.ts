@@ -34,7 +34,7 @@ export {
   misconductPolicy,
 } from './policy.ts';
 export { complainantOf, eraseExpiredComplainants, maySeeComplainant } from './privacy.ts';
-export { type PullResult, pullReferrals } from './referrals.ts';
+export { type PullResult, pullReferrals, referFailure } from './referrals.ts';
 export { misconductStats } from './stats.ts';
 export { newTrackingCode, normalizeTrackingCode, trackingHash } from './tracking.ts';
 export { decisionQueue, listMatters, matterDetail, overdueMatters, ownMatters } from './views.ts';

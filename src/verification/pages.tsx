@@ -4,7 +4,7 @@
  * (核查意见书) and refer a failure to misconduct. Leaders read; inspectors act (policies/roles.yaml:
  * Verification, Ruling).
  *
- * Referring a failure registers a matter with the misconduct tracker (`registerMatter`, source
+ * Referring a failure registers a matter with the misconduct tracker (`referFailure`, source
  * `verification`, sourceRef `verification:CASE:CHECK`, idempotent) and records the referral here;
  * this page is the user interface, which sits after both modules.
  *
@@ -16,7 +16,7 @@
  */
 import { Hono } from 'hono';
 import { caseEventsOf, getCaseRecord } from '../cases/index.ts';
-import { registerMatter } from '../misconduct/index.ts';
+import { referFailure } from '../misconduct/index.ts';
 import { listStaff } from '../org/service.ts';
 import { AppError } from '../platform/errors.ts';
 import { type AppEnv, actorOf, assertCan } from '../platform/http.ts';
@@ -535,18 +535,18 @@ verificationPages.post(
     const page = await listFindings(db, id, { caseNo, check, result: 'fail' }, { limit: 1 });
     const f = page.rows[0];
     if (!f) throw new AppError('NOT_FOUND', `run ${id} found no failure of ${check} in ${caseNo}`);
-    const run = await getRun(db, id);
-    const policy = run!.policy as unknown as VerificationPolicy;
     const actor = actorOf(c.get('principal'));
-    const matter = await registerMatter(
+    const matter = await referFailure(
       db,
       {
-        source: 'verification',
-        sourceRef: referralRef(caseNo, check),
+        runId: id,
+        caseNo,
+        check,
+        faultType: f.faultType!,
         staff: f.staff,
-        cases: [caseNo],
-        faultType: f.faultType,
-        facts: `核查发现（第${id}次核查）：案件 ${caseNo}，${policy.checks[check].name['zh-CN']}：${f.detail}`,
+        detail: f.detail,
+        params: f.params ?? {},
+        ref: referralRef(caseNo, check),
       },
       actor,
     );

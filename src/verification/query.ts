@@ -85,6 +85,8 @@ export interface FindingRow {
   /** For a failure: why (the problem code) and the misconduct fault type it counts as. */
   reason?: string;
   faultType?: string;
+  /** For a failure: what its wording was made from (the denied events, the late days, ...). */
+  params?: Record<string, unknown>;
 }
 
 export interface FindingPage {
@@ -159,6 +161,7 @@ export async function listFindings(
         staff: r.staff,
         reason: r.reason,
         faultType: r.faultType,
+        params: r.params,
       })),
       nextCursor: rows.length > limit && last ? encode(['f', last.caseNo, last.check]) : null,
       total: n,

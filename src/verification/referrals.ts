@@ -26,6 +26,8 @@ export interface ReferralItem {
   staff: string[];
   detail: string;
   detailEn: string;
+  /** What the wording was made from (for `authorized`: the denied events, with their seq). */
+  params: Record<string, unknown>;
   /** The idempotency key: `verification:${caseNo}:${check}`. */
   ref: string;
 }
@@ -50,12 +52,13 @@ export async function listFailuresForReferral(
     staff: string[];
     detail: string;
     detail_en: string;
+    params: Record<string, unknown>;
     ref: string;
   }>(
     db,
     sql`select * from (
           select distinct on (f.case_no, f.check) f.run_id, f.case_no, f.check, f.fault_type, f.staff,
-            f.detail, f.detail_en, 'verification:' || f.case_no || ':' || f.check as ref
+            f.detail, f.detail_en, f.params, 'verification:' || f.case_no || ':' || f.check as ref
           from ${verificationFindings} f
           join ${verificationRunStatus} s on s.run_id = f.run_id and s.status = 'done'
           where f.run_id > ${opts.sinceRunId ?? 0}
@@ -72,6 +75,7 @@ export async function listFailuresForReferral(
       staff: r.staff,
       detail: r.detail,
       detailEn: r.detail_en,
+      params: r.params,
       ref: r.ref,
     })),
     next: rows.length > limit ? (page.at(-1)?.ref ?? null) : null,
@@ -146,12 +150,13 @@ export async function pendingReferrals(
     staff: string[];
     detail: string;
     detail_en: string;
+    params: Record<string, unknown>;
     ref: string;
   }>(
     db,
     sql`select q.* from (
           select distinct on (f.case_no, f.check) f.run_id, f.case_no, f.check, f.fault_type, f.staff,
-            f.detail, f.detail_en, 'verification:' || f.case_no || ':' || f.check as ref
+            f.detail, f.detail_en, f.params, 'verification:' || f.case_no || ':' || f.check as ref
           from ${verificationFindings} f
           join ${verificationRunStatus} s on s.run_id = f.run_id and s.status = 'done'
           ${opts.runId ? sql`where f.run_id = ${opts.runId}` : sql``}
@@ -168,6 +173,7 @@ export async function pendingReferrals(
     staff: r.staff,
     detail: r.detail,
     detailEn: r.detail_en,
+    params: r.params,
     ref: r.ref,
   }));
   if (tracker && items.length) {

@@ -28,7 +28,11 @@ describe('neikong misconduct …', () => {
   it('pull, close and erase run as jobs and print what they did', async () => {
     expect(await run('misconduct pull', ['--since', '2026-01-01'])).toEqual({
       code: 0,
-      json: { red_card: { seen: 0, created: 0 }, authority: { seen: 0, created: 0 } },
+      json: {
+        red_card: { seen: 0, created: 0 },
+        authority: { seen: 0, created: 0 },
+        verification: { seen: 0, created: 0 },
+      },
     });
     expect(await run('misconduct close')).toEqual({ code: 0, json: { closed: [] } });
     expect(await run('misconduct erase')).toEqual({ code: 0, json: { erased: [] } });

@@ -43,7 +43,11 @@ describe('pullReferrals', () => {
   it('registers a matter per red card and per action outside authority', async () => {
     const r = await pullReferrals(t.db, { today: '2026-03-20' });
     // Neither case was completed, so both got a red card.
-    expect(r).toEqual({ red_card: { seen: 2, created: 2 }, authority: { seen: 1, created: 1 } });
+    expect(r).toEqual({
+      red_card: { seen: 2, created: 2 },
+      authority: { seen: 1, created: 1 },
+      verification: { seen: 0, created: 0 },
+    });
     const list = await get(t, '/api/misconduct/matters?source=red_card,authority', t.as.inspector);
     const key = (m: any) => `${m.source}:${m.cases[0]}`;
     const bySource = Object.fromEntries(list.json.rows.map((m: any) => [key(m), m]));
@@ -71,6 +75,7 @@ describe('pullReferrals', () => {
     expect(await pullReferrals(t.db, { today: '2026-03-21' })).toEqual({
       red_card: { seen: 2, created: 0 },
       authority: { seen: 1, created: 0 },
+      verification: { seen: 0, created: 0 },
     });
     const again = await post(t, '/api/misconduct/referrals/pull', t.as.inspector);
     expectStatus(again, 200);

@@ -1,0 +1,1 @@
+CREATE INDEX "case_events_denied_idx" ON "case_events" USING btree ("case_no","seq") WHERE allowed = false;
