@@ -4,10 +4,12 @@
  * is a new run, and the old one keeps what it found), and failures are handed to misconduct
  * once per case and check however often they are found again.
  */
+
 import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.ts';
+import { tracker as misconductTracker } from '../../src/misconduct/referrals.ts';
 import { verifyCommand } from '../../src/verification/cli.ts';
 import {
   listFailuresForReferral,
@@ -94,6 +96,7 @@ describe('a run over a period', () => {
         staff: [STAFF.announce],
         reason: 'missing',
         faultType: 'not-announced',
+        params: { completedOn: '2026-03-03', due: '2026-03-04', within: 1 },
       },
     ]);
     const second = await get(
@@ -233,7 +236,8 @@ describe('from finding to misconduct', () => {
       'verification:R-002:announced',
       'verification:R-003:announced',
     ]);
-    expect(pending.trackerConnected).toBe(false);
+    // Misconduct registers itself as the tracker when it loads (the app loads it).
+    expect(pending.trackerConnected).toBe(true);
     const first = await recordReferral(
       t.db,
       { runId: pending.items[0].runId, caseNo: 'R-002', check: 'announced', matterId: 12 },
@@ -250,7 +254,7 @@ describe('from finding to misconduct', () => {
       const left = await pendingReferrals(t.db);
       expect(left).toMatchObject({ items: [], total: 0, trackerConnected: true });
     } finally {
-      setReferralTracker(null);
+      setReferralTracker(misconductTracker);
     }
   });
 });
