@@ -73,7 +73,7 @@ const stamp = (date: string, minutes: number) =>
  * announce (7 events, an 8th `deliver` for the first `extra`); the others are completed in 4
  * events, except a few of the last two weeks' left open after acceptance.
  */
-function* plans(opts: { prefix: string; count: number; full: boolean; extra?: number; days: string[] }) {
+export function* plans(opts: { prefix: string; count: number; full: boolean; extra?: number; days: string[] }) {
   const r = roster();
   const cal = getCalendar();
   for (let i = 0; i < opts.count; i++) {
@@ -134,7 +134,7 @@ function* plans(opts: { prefix: string; count: number; full: boolean; extra?: nu
 }
 
 /** NDJSON text in chunks of ~1,000 lines. */
-async function* ndjson(source: Iterable<Plan>) {
+export async function* ndjson(source: Iterable<Plan>) {
   let buf = '';
   let n = 0;
   for (const p of source) {
@@ -177,7 +177,7 @@ function* eventRows(source: Iterable<Plan>): Generator<CopyValue[]> {
       ];
 }
 
-function workingDays(from: string, to: string) {
+export function workingDays(from: string, to: string) {
   const cal = getCalendar();
   const days: string[] = [];
   for (let d = cal.addWorkingDays(from, 0).date; d <= to; d = cal.addWorkingDays(d, 1).date)

@@ -1,0 +1,50 @@
+/**
+ * Local dates come from a cached offset per quarter hour (a million calls at ingestion); they must
+ * agree with Intl at every instant, in zones with and without daylight saving, whole, half and
+ * three-quarter hour offsets.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { localDate } from '../../src/platform/time.ts';
+
+const intlDate = (at: Date, timeZone: string) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    at,
+  );
+
+const zones = [
+  'Asia/Shanghai',
+  'America/New_York',
+  'Europe/London',
+  'Asia/Kolkata',
+  'Australia/Lord_Howe',
+  'Asia/Kathmandu',
+];
+
+describe('localDate', () => {
+  it('agrees with Intl at any instant in any zone', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2040, 0, 1) }),
+        fc.constantFrom(...zones),
+        (ms, zone) => {
+          expect(localDate(new Date(ms), zone)).toBe(intlDate(new Date(ms), zone));
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('turns the day at local midnight, also across a daylight-saving change', () => {
+    expect(localDate(new Date('2026-03-01T15:59:59.999Z'), 'Asia/Shanghai')).toBe('2026-03-01');
+    expect(localDate(new Date('2026-03-01T16:00:00Z'), 'Asia/Shanghai')).toBe('2026-03-02');
+    // New York springs forward on 8 March 2026 at 02:00 local (07:00 UTC).
+    expect(localDate(new Date('2026-03-09T03:59:59Z'), 'America/New_York')).toBe('2026-03-08');
+    expect(localDate(new Date('2026-03-09T04:00:00Z'), 'America/New_York')).toBe('2026-03-09');
+  });
+
+  it('refuses an unknown zone and an invalid instant', () => {
+    expect(() => localDate(new Date(), 'Mars/Olympus')).toThrow(RangeError);
+    expect(() => localDate(new Date(Number.NaN), 'Asia/Shanghai')).toThrow(RangeError);
+  });
+});
