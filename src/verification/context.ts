@@ -123,13 +123,7 @@ export async function runContext(db: Db, opts: ContextOptions): Promise<RunConte
     special_seal: i.specialSeal,
     secondary: i.materials.filter((m) => !m.primary).map((m) => m.code),
   }));
-  const sod: SodRule[] = engine.policy.separation.map((r) => ({
-    id: r.id,
-    message: r.message,
-    actions: [...r.actions],
-    conflicts: [...r.conflictsWith],
-    items: catalogue.filter((i) => selected(r.items as Selector | undefined, i)).map((i) => i.code),
-  }));
+  const sod = sodRules(engine, catalogue);
   return {
     timeZone: opts.timeZone,
     calendar: sqlCalendar(calendar, opts.spanFrom, opts.spanTo),
@@ -141,6 +135,21 @@ export async function runContext(db: Db, opts: ContextOptions): Promise<RunConte
     announceDuty: await dutyRoster(db, engine, 'announce', opts.spanFrom, opts.spanTo),
     asOfDate: opts.asOfDate,
   };
+}
+
+function sodRules(engine: AuthorityEngine, catalogue: Awaited<ReturnType<typeof listItems>>): SodRule[] {
+  return engine.policy.separation.map((r) => ({
+    id: r.id,
+    message: r.message,
+    actions: [...r.actions],
+    conflicts: [...r.conflictsWith],
+    items: catalogue.filter((i) => selected(r.items as Selector | undefined, i)).map((i) => i.code),
+  }));
+}
+
+/** The separation-of-duties rules of the authority policies in force (as a run reads them). */
+export async function separationRules(db: Db): Promise<SodRule[]> {
+  return sodRules(await getAuthorityEngine(db), await listItems(db));
 }
 
 /** The organ's head (always) and the A holders of posts granted `approve_extension`, with their dates. */

@@ -1,13 +1,14 @@
 /**
  * Assembles the checks into queries. `checkQuery` is one check as one set-based query (every case
  * of a range with its result); `evaluationQuery` evaluates all of a run's checks in the same pass
- * over the events, stores one result row per case (INSERT ... SELECT, in the database), and
- * returns only the failing cases to be worded (a bounded pass in JavaScript).
+ * over the per-case facts (stored, or computed from the events: sql-facts.ts), stores one result
+ * row per case (INSERT ... SELECT, in the database), and returns only the failing cases to be
+ * worded (a bounded pass in JavaScript).
  *
  * @example
  * const [row] = await queryRows(db, evaluationQuery({ ...facts, runId: 7, checks: ['timely', 'receipt'] }));
  * row.n    // cases verified in the range
- * row.counts // { timely: [pass, fail, not_applicable], ... }
+ * row.patterns // { ppnp...: 790, fpnp...: 12 }: how many cases have each result string (few distinct)
  * row.rows // [{ c: 'QZJS-2026-000123', f: { timely: { problems: ['committed'], staff: ['S010'], params: {...} } } }]
  */
 import { type SQL, sql } from 'drizzle-orm';
@@ -102,15 +103,7 @@ ins as (
   select ${input.runId}, case_no, results from out
 )
 select (select count(*) from out)::int as n,
-  (select jsonb_build_object(${sql.join(
-    input.checks.map(
-      (name, i) => sql`${name}::text, jsonb_build_array(
-        count(*) filter (where substr(results, ${i + 1}, 1) = 'p'),
-        count(*) filter (where substr(results, ${i + 1}, 1) = 'f'),
-        count(*) filter (where substr(results, ${i + 1}, 1) = 'n'))`,
-    ),
-    sql`, `,
-  )}) from out) as counts,
+  coalesce((select jsonb_object_agg(results, k) from (select results, count(*) as k from out group by results) g), '{}') as patterns,
   coalesce((select jsonb_agg(jsonb_build_object('c', case_no, 'f', fails) order by case_no)
     from out where fails is not null), '[]'::jsonb) as rows`;
 }

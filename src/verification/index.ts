@@ -12,6 +12,13 @@
  */
 export { checkQuery, evaluationQuery, type RawFailure } from './evaluate.ts';
 export {
+  type FactsState,
+  factsState,
+  type RefreshOptions,
+  type RefreshResult,
+  refreshCaseFacts,
+} from './facts.ts';
+export {
   apportion,
   handlingPolicy,
   levelLabel,
@@ -73,6 +80,8 @@ export {
   waitForRun,
 } from './run.ts';
 export {
+  verificationCaseFacts,
+  verificationFactsState,
   verificationFindings,
   verificationReferrals,
   verificationResults,

@@ -10,6 +10,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  boolean,
   date,
   index,
   integer,
@@ -145,3 +146,61 @@ export const verificationReferrals = pgTable(
   },
   (t) => [index('verification_referrals_run_idx').on(t.runId)],
 );
+
+/**
+ * What each case's events say, as the checks read it (src/verification/sql-facts.ts
+ * `eventFacts`): one row per case with events, kept up to date per ledger import (facts.ts), so
+ * a run reads a million rows instead of seven million events. A cache of the ledger, not a
+ * record: a row is rewritten when a later import adds to its case, and the whole table is
+ * rebuilt when what it was computed with (`verification_facts_state.key`) changes.
+ */
+export const verificationCaseFacts = pgTable('verification_case_facts', {
+  caseNo: text('case_no').primaryKey(),
+  /** The latest import the case line or any of its events came in. */
+  lastImport: integer('last_import').notNull(),
+  itemCode: text('item_code').notNull(),
+  route: text('route').notNull(),
+  project: jsonb('project'),
+  /** Local date of receipt. */
+  recOn: day('rec_on').notNull(),
+  /** The local days of its completion, returns and supplement notices (sorted): a run's period picks by them. */
+  scopeDs: day('scope_ds').array(),
+  receiptN: integer('receipt_n').notNull(),
+  receiptOn: day('receipt_on'),
+  receiptActor: text('receipt_actor'),
+  intakeActor: text('intake_actor'),
+  noticeN: integer('notice_n').notNull(),
+  noticeDs: day('notice_ds').array(),
+  noticeActors: text('notice_actors').array(),
+  noticeMissing: jsonb('notice_missing'),
+  noticesMissing: jsonb('notices_missing'),
+  supplements: jsonb('supplements'),
+  acceptOn: day('accept_on'),
+  acceptor: text('acceptor'),
+  acceptData: jsonb('accept_data'),
+  sodN: integer('sod_n').notNull(),
+  /** Per separation rule (in the order of the state's key): do its actors overlap? */
+  sodOv: boolean('sod_ov').array().notNull(),
+  completeOn: day('complete_on'),
+  completer: text('completer'),
+  announceOn: day('announce_on'),
+  announcer: text('announcer'),
+  returns: jsonb('returns'),
+  fileSeqs: integer('file_seqs').array(),
+  fileDs: day('file_ds').array(),
+  stopDs: day('stop_ds').array(),
+  resumeDs: day('resume_ds').array(),
+  extends: jsonb('extends'),
+  seals: jsonb('seals'),
+  denied: jsonb('denied'),
+});
+
+/** How far `verification_case_facts` is: one row (id 1). */
+export const verificationFactsState = pgTable('verification_facts_state', {
+  id: integer('id').primaryKey(),
+  /** Every import up to this one is in the facts. */
+  importId: integer('import_id').notNull(),
+  /** What the facts were computed with (time zone, separation rules, the facts' SQL). */
+  key: text('key').notNull(),
+  updatedAt: tstz('updated_at').notNull().default(sql`now()`),
+});

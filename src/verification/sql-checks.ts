@@ -146,8 +146,9 @@ export function checkSqls(
       // Nobody announced: whoever was on duty at the announcement desk between completion and the
       // last day it was due (AB岗: the B holder on the days the A holder was away).
       staff: sql`case when x.announce_on is null then coalesce(
-          (select array_agg(distinct s order by s) from duty cross join unnest(duty.staff) as ds(s)
-           where duty.d between x.complete_on and ${addWorking('x.complete_on', n(c.announced.withinWorkingDays))}),
+          (select array_agg(distinct ds.s order by ds.s)
+           from generate_series(x.complete_on - cal.s, ${addWorking('x.complete_on', n(c.announced.withinWorkingDays))} - cal.s) as g(i),
+             jsonb_array_elements_text(case when g.i >= 0 then coalesce(cal.duty -> g.i, '[]') else '[]' end) as ds(s)),
           ${one(sql`x.completer`)})
         else ${one(sql`x.announcer`)} end`,
     },
@@ -241,22 +242,23 @@ export function checkSqls(
 /**
  * Separation-of-duties breaches of a case as a jsonb array (null when none): for each rule of
  * the authority policies, an event of its actions by someone who did one of its conflicting
- * actions earlier in the case. The facts carry each rule's actor arrays; only a case where they
- * overlap is looked at event by event (an index lookup on the case's events).
+ * actions earlier in the case. The facts tell for each rule whether its actors overlap
+ * (`sod_ov`); only a case where they do is looked at event by event (an index lookup on the
+ * case's events).
  */
 function separationBreaches(ctx: RunContext, importId: number): SQL {
   if (ctx.sod.length === 0) return sql`null::jsonb`;
   const overlaps = ctx.sod.map(
     (r, i) =>
-      sql`(x.item_code = any(${textArray(r.items)}::text[]) and x.sod${sql.raw(String(i))}_a && x.sod${sql.raw(String(i))}_c)`,
+      sql`(coalesce(x.sod_ov[${sql.raw(String(i + 1))}], false) and x.item_code = any(${textArray(r.items)}::text[]))`,
   );
   const parts = ctx.sod.map((r, i) => {
     const real = r.actions.filter((a) => a !== 'approve_extension');
     const byApprover = r.actions.includes('approve_extension');
     const who = sql`case when a.action = 'extend' and ${sql.raw(String(byApprover))} and not (a.action = any(${textArray(real)}::text[]))
       then a.data->>'approvedBy' else a.actor end`;
-    const idx = sql.raw(String(i));
-    return sql`case when x.item_code = any(${textArray(r.items)}::text[]) and x.sod${idx}_a && x.sod${idx}_c then (
+    const idx = sql.raw(String(i + 1));
+    return sql`case when coalesce(x.sod_ov[${idx}], false) and x.item_code = any(${textArray(r.items)}::text[]) then (
       select jsonb_agg(distinct jsonb_build_object('rule', ${r.id}::text, 'actor', ${who}, 'action',
           case when a.action = 'extend' then 'approve_extension' else a.action end,
           'seq', a.seq, 'conflict', b.action, 'conflictSeq', b.seq))

@@ -61,3 +61,23 @@ export async function loadSyntheticLedger(db: DatabaseHandle['db'], n: number): 
   const rows: any = await db.execute(sql`select count(*)::int as n from case_events`);
   return (Array.isArray(rows) ? rows : rows.rows)[0].n as number;
 }
+
+/**
+ * A second import (id 2): one more event (a second announcement) for every `every`-th case.
+ * Returns the number of cases touched.
+ */
+export async function addAnnouncements(db: DatabaseHandle['db'], every: number): Promise<number> {
+  await db.execute(sql`insert into case_imports (id, body_sha256, actor, source, lines, result, at)
+    values (2, repeat('0', 64), 'bench', 'bench', 0, '{}'::jsonb, now()) on conflict do nothing`);
+  const rows: any = await db.execute(sql`with ins as (
+      insert into case_events (case_no, seq, at, action, actor, data, anomalies, allowed, via, post, acting_for,
+        rule, reasons, policy_version, import_id)
+      select case_no, max(seq) + 1, max(at) + interval '1 hour', 'announce', 'S016', '{}'::jsonb, '{}', true, 'own',
+        null, null, '{"file":"bench.yaml","post":"P","grant":"g"}'::jsonb, '[]'::jsonb, 'bench', 2
+      from case_events
+      where case when case_no like 'B-%' then substr(case_no, 3)::int % ${every} = 0 else false end
+      group by case_no
+      returning 1)
+    select count(*)::int as n from ins`);
+  return (Array.isArray(rows) ? rows : rows.rows)[0].n as number;
+}

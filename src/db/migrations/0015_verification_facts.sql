@@ -1,0 +1,43 @@
+CREATE TABLE "verification_case_facts" (
+	"case_no" text PRIMARY KEY NOT NULL,
+	"last_import" integer NOT NULL,
+	"item_code" text NOT NULL,
+	"route" text NOT NULL,
+	"project" jsonb,
+	"rec_on" date NOT NULL,
+	"scope_ds" date[],
+	"receipt_n" integer NOT NULL,
+	"receipt_on" date,
+	"receipt_actor" text,
+	"intake_actor" text,
+	"notice_n" integer NOT NULL,
+	"notice_ds" date[],
+	"notice_actors" text[],
+	"notice_missing" jsonb,
+	"notices_missing" jsonb,
+	"supplements" jsonb,
+	"accept_on" date,
+	"acceptor" text,
+	"accept_data" jsonb,
+	"sod_n" integer NOT NULL,
+	"sod_ov" boolean[] NOT NULL,
+	"complete_on" date,
+	"completer" text,
+	"announce_on" date,
+	"announcer" text,
+	"returns" jsonb,
+	"file_seqs" integer[],
+	"file_ds" date[],
+	"stop_ds" date[],
+	"resume_ds" date[],
+	"extends" jsonb,
+	"seals" jsonb,
+	"denied" jsonb
+);
+--> statement-breakpoint
+CREATE TABLE "verification_facts_state" (
+	"id" integer PRIMARY KEY NOT NULL,
+	"import_id" integer NOT NULL,
+	"key" text NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
