@@ -38,6 +38,23 @@ export interface DatabaseHandle {
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
+const closeHooks = new WeakMap<Db, (() => Promise<void>)[]>();
+
+/**
+ * Runs `fn` when the handle of `db` is closed, before the connection goes: for writers that
+ * queue in memory (the authority decision recorder) to store what they hold.
+ */
+export function onDatabaseClose(db: Db, fn: () => Promise<void>): void {
+  const hooks = closeHooks.get(db);
+  if (hooks) hooks.push(fn);
+  else closeHooks.set(db, [fn]);
+}
+
+async function runCloseHooks(db: Db) {
+  for (const fn of closeHooks.get(db) ?? []) await fn();
+  closeHooks.delete(db);
+}
+
 /** Opens the database named by the config and applies pending migrations. */
 export async function openDatabase(opts: { databaseUrl?: string; dataDir?: string; inMemory?: boolean }) {
   let handle: DatabaseHandle;
@@ -49,18 +66,40 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir?: strin
     });
     const db = drizzlePostgres({ client, schema }) as unknown as Db;
     await migratePostgres(db as any, { migrationsFolder });
-    handle = { db, kind: 'postgres', pg: client, close: () => client.end({ timeout: 5 }) };
+    handle = {
+      db,
+      kind: 'postgres',
+      pg: client,
+      close: async () => {
+        await runCloseHooks(db);
+        await client.end({ timeout: 5 });
+      },
+    };
   } else {
     let dir: string | undefined;
     if (!opts.inMemory) {
       dir = join(opts.dataDir ?? './data', 'pglite');
       mkdirSync(dir, { recursive: true });
     }
-    const client = new PGlite(dir);
+    // bytea goes in as the bytes themselves (PGlite binds a typed array in binary format) and
+    // comes out through Buffer's hex decoder: PGlite's own serializer builds a hex string byte by
+    // byte, which costs milliseconds per stored PDF.
+    const client = new PGlite({
+      dataDir: dir,
+      serializers: { 17: (v: Uint8Array) => v as unknown as string },
+      parsers: { 17: (v: string) => Buffer.from(v.slice(2), 'hex') },
+    });
     await client.exec(`set time zone 'UTC'`);
     const db = drizzlePglite({ client, schema }) as unknown as Db;
     await migratePglite(db as any, { migrationsFolder });
-    handle = { db, kind: 'pglite', close: () => client.close() };
+    handle = {
+      db,
+      kind: 'pglite',
+      close: async () => {
+        await runCloseHooks(db);
+        await client.close();
+      },
+    };
   }
   await handle.db.transaction(async (tx) => {
     for (const statement of postMigrationStatements) await tx.execute(sql.raw(statement));

@@ -8,11 +8,13 @@
  * accepts a fontkit font object as a font source. We parse with the very fontkit pdfkit itself
  * depends on (resolved from pdfkit's own location), so the object is of the version pdfkit expects.
  * A shared font object is safe: pdfkit keeps its subset and width tables per document, and
- * fontkit's glyph caches only ever grow.
+ * fontkit's glyph caches only ever grow. The subset each document embeds is made by
+ * cff-subset.ts rather than fontkit (see there why).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fastCffFont } from './cff-subset.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -20,8 +22,11 @@ const require = createRequire(import.meta.url);
 export type FontSource = Buffer | { layout: (...args: unknown[]) => unknown };
 
 export interface CjkFonts {
+  /** The fonts as renderPdf registers them: parsed, with the faster subsetter of cff-subset.ts. */
   regular: FontSource;
   bold: FontSource;
+  /** The same fonts as fontkit parsed them, subset by fontkit (what plain pdfkit would do). */
+  plain: { regular: FontSource; bold: FontSource };
   /** Where the files were read from, for error messages and tests. */
   dir: string;
   /** true when pdfkit's fontkit parsed them once here; false when pdfkit must parse per document. */
@@ -57,9 +62,18 @@ export function cjkFonts(): CjkFonts {
   const boldBytes = read('NotoSansHans-Bold.otf');
   const fontkit = pdfkitsFontkit();
   if (fontkit) {
-    cached = { regular: fontkit.create(regularBytes), bold: fontkit.create(boldBytes), dir, parsed: true };
+    const regular = fontkit.create(regularBytes);
+    const bold = fontkit.create(boldBytes);
+    cached = {
+      regular: fastCffFont(regular),
+      bold: fastCffFont(bold),
+      plain: { regular, bold },
+      dir,
+      parsed: true,
+    };
   } else {
-    cached = { regular: regularBytes, bold: boldBytes, dir, parsed: false };
+    const plain = { regular: regularBytes, bold: boldBytes };
+    cached = { ...plain, plain, dir, parsed: false };
   }
   return cached;
 }

@@ -29,16 +29,30 @@ import { documentCounters, issuedDocuments } from './schema.ts';
  * issuers queue, and a rollback gives the number back.
  */
 export async function nextDocumentNumber(tx: Tx, input: { prefix: string; year: number }) {
+  const { first } = await reserveDocumentNumbers(tx, input, 1);
+  return { number: formatDocNumber(input.prefix, input.year, first), seq: first };
+}
+
+/**
+ * Takes `count` consecutive numbers of a series in one statement: sequence numbers `first` to
+ * `first + count - 1`. Locked and given back on rollback as `nextDocumentNumber`.
+ */
+export async function reserveDocumentNumbers(
+  tx: Tx,
+  input: { prefix: string; year: number },
+  count: number,
+): Promise<{ first: number }> {
   if (!input.prefix.trim()) throw new AppError('UNPROCESSABLE', 'a document number needs a prefix');
+  if (!(Number.isInteger(count) && count >= 1)) throw new Error(`cannot reserve ${count} numbers`);
   const [row] = await tx
     .insert(documentCounters)
-    .values({ prefix: input.prefix, year: input.year, last: 1 })
+    .values({ prefix: input.prefix, year: input.year, last: count })
     .onConflictDoUpdate({
       target: [documentCounters.prefix, documentCounters.year],
-      set: { last: sql`${documentCounters.last} + 1` },
+      set: { last: sql`${documentCounters.last} + ${count}` },
     })
     .returning({ last: documentCounters.last });
-  return { number: formatDocNumber(input.prefix, input.year, row.last), seq: row.last };
+  return { first: row.last - count + 1 };
 }
 
 export interface RegisterInput {
@@ -58,9 +72,31 @@ export interface RegisterInput {
 
 /** Records an issued document (and marks the one it supersedes). Audited. */
 export async function registerIssuedDocument(tx: Tx, input: RegisterInput, actor: string) {
-  if (!/^[0-9a-f]{64}$/.test(input.sha256))
-    throw new AppError('UNPROCESSABLE', 'sha256 must be 64 hex digits');
-  await tx.insert(issuedDocuments).values({
+  await registerIssuedDocuments(tx, [input], actor);
+}
+
+/** Rows of issued_documents per INSERT: PDFs are tens of kilobytes each. */
+const ROWS_PER_INSERT = 50;
+
+/**
+ * Records issued documents with multi-row inserts and one audit append for all of them (and marks
+ * what each supersedes), in the caller's transaction.
+ */
+export async function registerIssuedDocuments(tx: Tx, inputs: RegisterInput[], actor: string) {
+  for (const input of inputs)
+    if (!/^[0-9a-f]{64}$/.test(input.sha256))
+      throw new AppError('UNPROCESSABLE', 'sha256 must be 64 hex digits');
+  for (let i = 0; i < inputs.length; i += ROWS_PER_INSERT)
+    await tx.insert(issuedDocuments).values(inputs.slice(i, i + ROWS_PER_INSERT).map((d) => rowOf(d, actor)));
+  await markSuperseded(tx, inputs);
+  await appendAudit(
+    tx,
+    inputs.map((d) => auditOf(d, actor)),
+  );
+}
+
+function rowOf(input: RegisterInput, actor: string): typeof issuedDocuments.$inferInsert {
+  return {
     number: input.number,
     prefix: input.prefix,
     year: input.year,
@@ -69,21 +105,15 @@ export async function registerIssuedDocument(tx: Tx, input: RegisterInput, actor
     ref: input.ref ?? null,
     title: input.title,
     sha256: input.sha256,
-    pdf: input.pdf ? Buffer.from(input.pdf) : null,
+    pdf: input.pdf ? Buffer.from(input.pdf.buffer, input.pdf.byteOffset, input.pdf.byteLength) : null,
     size: input.pdf ? input.pdf.byteLength : null,
     issuedOn: input.issuedOn,
     issuedBy: actor,
-  });
-  if (input.supersedes) {
-    const updated = await tx
-      .update(issuedDocuments)
-      .set({ supersededBy: input.number })
-      .where(eq(issuedDocuments.number, input.supersedes))
-      .returning({ number: issuedDocuments.number });
-    if (!updated.length)
-      throw new AppError('UNPROCESSABLE', `no issued document ${input.supersedes} to supersede`);
-  }
-  await appendAudit(tx, {
+  };
+}
+
+function auditOf(input: RegisterInput, actor: string) {
+  return {
     actor,
     action: 'document.issue',
     entity: 'issued_document',
@@ -94,7 +124,20 @@ export async function registerIssuedDocument(tx: Tx, input: RegisterInput, actor
       sha256: input.sha256,
       supersedes: input.supersedes ?? null,
     },
-  });
+  };
+}
+
+async function markSuperseded(tx: Tx, inputs: RegisterInput[]) {
+  for (const input of inputs) {
+    if (!input.supersedes) continue;
+    const updated = await tx
+      .update(issuedDocuments)
+      .set({ supersededBy: input.number })
+      .where(eq(issuedDocuments.number, input.supersedes))
+      .returning({ number: issuedDocuments.number });
+    if (!updated.length)
+      throw new AppError('UNPROCESSABLE', `no issued document ${input.supersedes} to supersede`);
+  }
 }
 
 export interface IssueInput {
@@ -110,27 +153,90 @@ export interface IssueInput {
 
 /** Takes the next number, renders the PDF and registers it, all in the caller's transaction. */
 export async function issueDocument(tx: Tx, input: IssueInput, actor: string) {
-  const { number, seq } = await nextDocumentNumber(tx, input);
-  const doc = input.build(number);
-  const { pdf, sha256 } = await renderPdf(doc);
-  await registerIssuedDocument(
+  const { prefix, year, kind, issuedOn, ...item } = input;
+  const [issued] = await issueDocuments(
     tx,
-    {
-      number,
-      prefix: input.prefix,
-      year: input.year,
-      seq,
-      kind: input.kind,
-      ref: input.ref,
-      title: doc.title,
-      sha256,
-      pdf,
-      issuedOn: input.issuedOn,
-      supersedes: input.supersedes,
-    },
+    { prefix, year, kind, issuedOn, items: [item], keepPdf: true },
     actor,
   );
-  return { number, sha256, pdf };
+  return issued as IssuedDocument & { pdf: Buffer };
+}
+
+export interface IssueManyInput {
+  prefix: string;
+  year: number;
+  kind: string;
+  issuedOn: string;
+  items: { ref?: string | null; supersedes?: string | null; build: (number: string) => OfficialDocument }[];
+  /** Return each PDF too; by default they are let go once written, so a large batch stays small. */
+  keepPdf?: boolean;
+}
+
+export interface IssuedDocument {
+  number: string;
+  seq: number;
+  sha256: string;
+  /** Only with `keepPdf`. */
+  pdf?: Buffer;
+  title: string;
+}
+
+/**
+ * Issues a batch in the caller's transaction: consecutive numbers taken in one statement, each
+ * document rendered with its number, the rows written with multi-row inserts while the next ones
+ * render, and one audit append for all. A failure anywhere rolls the whole batch back, numbers
+ * included.
+ */
+export async function issueDocuments(
+  tx: Tx,
+  input: IssueManyInput,
+  actor: string,
+): Promise<IssuedDocument[]> {
+  const out: IssuedDocument[] = [];
+  if (input.items.length === 0) return out;
+  const { first } = await reserveDocumentNumbers(tx, input, input.items.length);
+  const registered: RegisterInput[] = [];
+  // The previous chunk's INSERT runs while this chunk renders (on PostgreSQL the two overlap).
+  let writing: Promise<unknown> = Promise.resolve();
+  for (let i = 0; i < input.items.length; i += ROWS_PER_INSERT) {
+    const chunk: RegisterInput[] = [];
+    for (const [j, item] of input.items.slice(i, i + ROWS_PER_INSERT).entries()) {
+      const seq = first + i + j;
+      const number = formatDocNumber(input.prefix, input.year, seq);
+      const doc = item.build(number);
+      const { pdf, sha256 } = await renderPdf(doc);
+      out.push({ number, seq, sha256, title: doc.title, ...(input.keepPdf ? { pdf } : {}) });
+      chunk.push({
+        number,
+        prefix: input.prefix,
+        year: input.year,
+        seq,
+        kind: input.kind,
+        ref: item.ref,
+        title: doc.title,
+        sha256,
+        pdf,
+        issuedOn: input.issuedOn,
+        supersedes: item.supersedes,
+      });
+    }
+    await writing;
+    // execute(): a drizzle query runs again on every then(); this runs it once.
+    writing = tx
+      .insert(issuedDocuments)
+      .values(chunk.map((d) => rowOf(d, actor)))
+      .execute();
+    // Handled when awaited; until then a rejection must not count as unhandled.
+    writing.catch(() => {});
+    for (const d of chunk) registered.push({ ...d, pdf: null });
+  }
+  await writing;
+  await markSuperseded(tx, registered);
+  await appendAudit(
+    tx,
+    registered.map((d) => auditOf(d, actor)),
+  );
+  return out;
 }
 
 export interface IssuedInfo {

@@ -24,7 +24,7 @@ import {
   type OfficialDocument,
   type Template,
 } from '../documents/index.ts';
-import { issueDocument, issuedDocumentPdf } from '../documents/registry.ts';
+import { issueDocuments, issuedDocumentPdf } from '../documents/registry.ts';
 import { listItems, listStaff } from '../org/service.ts';
 import { AppError } from '../platform/errors.ts';
 import { localDate } from '../platform/time.ts';
@@ -50,8 +50,6 @@ type Run = typeof verificationRuns.$inferSelect;
 import { describeResult, resultLabel } from './wording.ts';
 
 export const RULING_KIND = 'verification-ruling';
-/** Rulings issued per transaction of a batch (a counter row is locked while one is open). */
-const PER_TX = 25;
 
 type EventRow = typeof caseEvents.$inferSelect;
 type CaseRow = typeof cases.$inferSelect;
@@ -160,16 +158,24 @@ export async function rulingFacts(
   return out;
 }
 
+/** One formatter per zone: building an Intl.DateTimeFormat costs far more than using one. */
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
 function localTime(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(at);
+  let format = timeFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    timeFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(at);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }
@@ -412,8 +418,12 @@ export interface IssuedRuling {
 }
 
 /**
- * Issues the rulings of a run, in transactions of a few dozen. Throws NOT_FOUND for an unknown
- * run, UNPROCESSABLE for a case the run did not verify or a run not finished.
+ * Issues the rulings of a run: the facts of all the cases loaded in a few set-based queries, then
+ * one transaction that takes the numbers in one statement, renders each ruling and writes the
+ * documents, the audit entries and the ruling rows with multi-row inserts. All or nothing: a
+ * failure mid-batch stores no ruling and uses up no number. Cases ruled on before (same run and
+ * language) are returned as they were. Throws NOT_FOUND for an unknown run, UNPROCESSABLE for a
+ * case the run did not verify or a run not finished.
  */
 export async function issueRulings(db: Db, input: IssueRulingsInput): Promise<IssuedRuling[]> {
   const [run] = await db.select().from(verificationRuns).where(eq(verificationRuns.id, input.runId));
@@ -465,22 +475,19 @@ export async function issueRulings(db: Db, input: IssueRulingsInput): Promise<Is
   const out = new Map<string, IssuedRuling>();
   for (const [caseNo, r] of existing)
     out.set(caseNo, { caseNo, number: r.number, sha256: r.sha256, created: false });
-  for (let i = 0; i < todo.length; i += PER_TX) {
-    const slice = todo.slice(i, i + PER_TX);
+  if (todo.length)
     await db.transaction(async (tx) => {
-      for (const caseNo of slice) {
-        const f = facts.get(caseNo)!;
-        const failures = f.results.filter((r) => r.result === 'fail').length;
-        const issued = await issueDocument(
-          tx,
-          {
-            prefix: policy.rulings.numberPrefix,
-            year,
-            kind: RULING_KIND,
+      const issued = await issueDocuments(
+        tx,
+        {
+          prefix: policy.rulings.numberPrefix,
+          year,
+          kind: RULING_KIND,
+          issuedOn,
+          items: todo.map((caseNo) => ({
             ref: `verification:${run.id}:${caseNo}:${input.locale}`,
-            issuedOn,
-            build: (number) =>
-              buildRulingDocument(f, {
+            build: (number: string) =>
+              buildRulingDocument(facts.get(caseNo)!, {
                 number,
                 date: issuedOn,
                 locale: input.locale,
@@ -489,24 +496,26 @@ export async function issueRulings(db: Db, input: IssueRulingsInput): Promise<Is
                 timeZone: run.timeZone,
                 handling,
               }),
-          },
-          input.actor,
-        );
-        await tx.insert(verificationRulings).values({
-          number: issued.number,
-          runId: run.id,
-          caseNo,
-          locale: input.locale,
-          sha256: issued.sha256,
-          failures,
-          inspector: input.inspector,
-          issuedBy: input.actor,
-          issuedOn,
-        });
-        out.set(caseNo, { caseNo, number: issued.number, sha256: issued.sha256, created: true });
-      }
+          })),
+        },
+        input.actor,
+      );
+      const rows = todo.map((caseNo, i) => ({
+        number: issued[i].number,
+        runId: run.id,
+        caseNo,
+        locale: input.locale,
+        sha256: issued[i].sha256,
+        failures: facts.get(caseNo)!.results.filter((r) => r.result === 'fail').length,
+        inspector: input.inspector,
+        issuedBy: input.actor,
+        issuedOn,
+      }));
+      for (let i = 0; i < rows.length; i += 1000)
+        await tx.insert(verificationRulings).values(rows.slice(i, i + 1000));
+      for (const r of rows)
+        out.set(r.caseNo, { caseNo: r.caseNo, number: r.number, sha256: r.sha256, created: true });
     });
-  }
   return caseNos.map((c) => out.get(c)!);
 }
 
