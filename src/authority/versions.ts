@@ -9,6 +9,7 @@
  */
 import { asc, desc, eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.ts';
+import { LOCKS } from '../db/locks.ts';
 import { appendAudit } from '../platform/audit.ts';
 import { parsePolicySet } from './policy.ts';
 import { authorityPolicyActivations, authorityPolicyVersions } from './schema.ts';
@@ -25,7 +26,7 @@ export async function activatePolicyFiles(
   const { hash } = parsePolicySet(files);
   return db.transaction(async (tx) => {
     // One activator at a time, so two processes starting together record one activation.
-    await tx.execute(sql`select pg_advisory_xact_lock(7341002)`);
+    await tx.execute(sql`select pg_advisory_xact_lock(${LOCKS.authorityVersions})`);
     const [latest] = await tx
       .select({ hash: authorityPolicyActivations.hash })
       .from(authorityPolicyActivations)

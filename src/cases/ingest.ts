@@ -23,6 +23,7 @@ import { eq, sql } from 'drizzle-orm';
 import { getAuthorityEngine } from '../authority/index.ts';
 import { getCalendar, type WorkingCalendar } from '../calendar/index.ts';
 import type { DatabaseHandle, Db } from '../db/client.ts';
+import { LOCKS } from '../db/locks.ts';
 import { listItems, listStaff } from '../org/service.ts';
 import { appendAudit } from '../platform/audit.ts';
 import { AppError } from '../platform/errors.ts';
@@ -54,7 +55,6 @@ import { createStaging, dropKnown, indexStaging, lineColumns, readProblems, runC
 export const MAX_REPORTED = 1000;
 const FLUSH_ROWS = 5000;
 const PROGRESS_EVERY = 100_000;
-const INGEST_LOCK = 7341002;
 
 export interface IngestProgress {
   phase: 'reading' | 'checking' | 'storing' | 'done';
@@ -129,7 +129,7 @@ async function ingest(
   const progress = opts.onProgress ?? (() => {});
 
   return withBulkSession(target, async (s) => {
-    await s.exec(sql`select pg_advisory_xact_lock(${INGEST_LOCK})`);
+    await s.exec(sql`select pg_advisory_xact_lock(${LOCKS.ingestion})`);
     if (s.copyMode) {
       // The checks sort and hash a million rows: in memory, not in temp files (this transaction only).
       await s.exec(`set local work_mem = '256MB'`);

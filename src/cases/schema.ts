@@ -73,6 +73,9 @@ export const caseEvents = pgTable(
     index('case_events_actor_at_idx').on(t.actor, t.at),
     // Actions outside authority are rare; misconduct pulls them every few minutes (listDeniedEvents).
     index('case_events_denied_idx').on(t.caseNo, t.seq).where(sql`allowed = false`),
+    // Rows arrive in import order, so a block range index finds an import's events for the cost
+    // of a few pages (verification's facts catch up by import) and costs ingestion next to nothing.
+    index('case_events_import_idx').using('brin', t.importId),
   ],
 );
 
@@ -141,6 +144,9 @@ export const caseState = pgTable(
     index('case_state_item_idx').on(t.itemCode, t.receivedAt, t.caseNo),
     // "我的办件" and the clerk filter: everyone who acted on a case.
     index('case_state_actors_idx').using('gin', t.actors),
+    // A clerk's open cases ("我的办件"): a clerk may have acted on most of a million cases, but
+    // few are open, and this index holds only those.
+    index('case_state_open_actors_idx').using('gin', t.actors).where(sql`completed_at is null`),
     // Open cases are few: states short of completion, lights and deadlines index only them.
     index('case_state_open_state_idx').on(t.state, t.receivedAt, t.caseNo).where(sql`completed_at is null`),
     index('case_state_open_due_idx').on(t.committedDue, t.caseNo).where(sql`completed_at is null`),

@@ -11,6 +11,7 @@
  */
 import { asc, desc, gt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
+import { LOCKS } from '../db/locks.ts';
 import { canonicalJson, contentHash, sha256 } from './hash.ts';
 import { auditLog } from './schema.ts';
 
@@ -45,7 +46,7 @@ export async function appendAudit(tx: DbOrTx, inputs: AuditInput | AuditInput[])
   const list = Array.isArray(inputs) ? inputs : [inputs];
   if (list.length === 0) return;
   // Serialises writers so the chain has one order; held until the transaction ends.
-  await tx.execute(sql`select pg_advisory_xact_lock(7341001)`);
+  await tx.execute(sql`select pg_advisory_xact_lock(${LOCKS.audit})`);
   const [last] = await tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1);
   let prevHash = last?.hash ?? GENESIS_HASH;
   // Millisecond precision: what PostgreSQL stores must hash the same when read back.

@@ -12,6 +12,7 @@
 import { asc, desc, eq, sql } from 'drizzle-orm';
 import { invalidateAuthority } from '../authority/generation.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
+import { LOCKS } from '../db/locks.ts';
 import { formatDocNumber } from '../documents/index.ts';
 import { listMustMove } from '../misconduct/effects.ts';
 import { applyAssignmentChanges, assignmentHistory, exportOrg, getBureau } from '../org/service.ts';
@@ -177,7 +178,7 @@ export async function draftPlan(
   const { policy, basis, result } = await computePlan(db, params, opts);
   const year = Number(params.date.slice(0, 4));
   const id = await db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(7341008)`);
+    await tx.execute(sql`select pg_advisory_xact_lock(${LOCKS.rotation})`);
     const [{ n }] = await tx
       .select({ n: sql<number>`count(*)::int` })
       .from(rotationPlans)

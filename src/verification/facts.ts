@@ -24,6 +24,7 @@ import { eq, gt, sql } from 'drizzle-orm';
 import { caseEvents, caseImports, cases } from '../cases/index.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { queryRows } from '../db/client.ts';
+import { LOCKS } from '../db/locks.ts';
 import { contentHash } from '../platform/hash.ts';
 import { type SodRule, separationRules } from './context.ts';
 import { verificationCaseFacts, verificationFactsState } from './schema.ts';
@@ -31,7 +32,7 @@ import { type CaseRange, eventFacts, FACT_COLUMNS } from './sql-facts.ts';
 
 /** Bump when `eventFacts` changes what it computes: the table is then rebuilt. */
 const FACTS_VERSION = 1;
-export const FACTS_LOCK = 7341011;
+export const FACTS_LOCK = LOCKS.verificationFacts;
 const STATE_ID = 1;
 /** Cases per statement of a rebuild. */
 const REBUILD_CHUNK = 200_000;

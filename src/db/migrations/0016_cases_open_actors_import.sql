@@ -1,0 +1,2 @@
+CREATE INDEX "case_events_import_idx" ON "case_events" USING brin ("import_id");--> statement-breakpoint
+CREATE INDEX "case_state_open_actors_idx" ON "case_state" USING gin ("actors") WHERE completed_at is null;
