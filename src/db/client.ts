@@ -62,7 +62,10 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir?: strin
     const client = postgres(opts.databaseUrl, {
       max: 10,
       onnotice: () => {},
-      connection: { TimeZone: 'UTC' },
+      // Ingestion stages a whole request or file in temp tables; past the default 8 MB of
+      // temp buffers they spill to disk. Only set at connect time (it cannot change once a
+      // session has touched a temp table), and only used as needed.
+      connection: { TimeZone: 'UTC', temp_buffers: '256MB' },
     });
     const db = drizzlePostgres({ client, schema }) as unknown as Db;
     await migratePostgres(db as any, { migrationsFolder });
