@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { localDate } from '../../src/platform/time.ts';
+import { addDays, localDate } from '../../src/platform/time.ts';
 
 const intlDate = (at: Date, timeZone: string) =>
   new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
@@ -46,5 +46,31 @@ describe('localDate', () => {
   it('refuses an unknown zone and an invalid instant', () => {
     expect(() => localDate(new Date(), 'Mars/Olympus')).toThrow(RangeError);
     expect(() => localDate(new Date(Number.NaN), 'Asia/Shanghai')).toThrow(RangeError);
+  });
+});
+
+describe('addDays', () => {
+  it('agrees with Date arithmetic over any span, across months, leap days and years', () => {
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('1990-01-01'), max: new Date('2040-01-01'), noInvalidDate: true }),
+        fc.integer({ min: -1000, max: 1000 }),
+        (d, n) => {
+          const date = d.toISOString().slice(0, 10);
+          const expected = new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000)
+            .toISOString()
+            .slice(0, 10);
+          expect(addDays(date, n)).toBe(expected);
+        },
+      ),
+      { numRuns: 5000 },
+    );
+    expect(addDays('2028-02-28', 1)).toBe('2028-02-29');
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+  });
+
+  it('refuses what is not a date', () => {
+    expect(() => addDays('2026-13', 1)).toThrow(RangeError);
+    expect(() => addDays('soon', 1)).toThrow(RangeError);
   });
 });
