@@ -42,6 +42,7 @@ const envSchema = z.object({
     .enum(['true', 'false', '1', '0', ''])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  API_TOKEN_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(10),
 });
 
 export interface Config {
@@ -56,6 +57,12 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Trust X-Forwarded-For (only behind a proxy that sets it): the public form's rate limit keys on it. */
   trustProxy: boolean;
+  /**
+   * How long an API token, once found valid, is trusted without asking the database again (0: ask
+   * every time). A revocation in this process takes effect at once; one made by another process
+   * (the CLI, another server) takes effect here within this time.
+   */
+  tokenCacheSeconds: number;
 }
 
 /** Parses `env` (default `process.env`); throws ConfigError listing every variable at fault. */
@@ -85,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
+    tokenCacheSeconds: e.API_TOKEN_CACHE_SECONDS,
   };
 }
 

@@ -295,10 +295,12 @@ export async function decide(
     throw new AppError('UNPROCESSABLE', problems.map((p) => p.message).join('; '), problems);
   }
   const askedBy = opts.askedBy ?? 'system';
-  await recordDecisions(
+  // Queued, not yet stored (see recorder.ts): only a full queue makes the answer wait.
+  const backlog = recordDecisions(
     db,
     full.map((r, i) => ({ req: r, decision: decisions[i], askedBy })),
   );
+  if (backlog) await backlog;
   return Array.isArray(req) ? decisions : decisions[0];
 }
 

@@ -204,32 +204,107 @@ export async function createToken(db: Db, input: { name: string; role: RoleName 
   });
 }
 
-export async function tokenPrincipal(db: DbOrTx, token: string) {
+/** What a valid API token stands for. */
+export interface TokenPrincipal {
+  id: number;
+  name: string;
+  role: string;
+}
+
+/**
+ * Valid tokens seen lately, per database, keyed by the token's hash (the token itself is never
+ * kept). Only valid tokens are kept: an unknown one is looked up every time, so a token created a
+ * moment ago works at once and guessing cannot fill the cache.
+ *
+ * Revoking a token in this process removes it here at once (`revokeToken`). Another process (the
+ * CLI, a second server) cannot reach this memory: there a revocation takes effect when the entry
+ * runs out, so `API_TOKEN_CACHE_SECONDS` bounds how long a revoked token can still be used.
+ */
+interface TokenCache {
+  entries: Map<string, TokenPrincipal & { until: number }>;
+  /** Bumped by every revocation: a lookup that began before it must not store what it read. */
+  generation: number;
+}
+const tokenCaches = new WeakMap<DbOrTx, TokenCache>();
+/** More live tokens than this is not expected; beyond it the oldest entries go first. */
+const TOKEN_CACHE_MAX = 1000;
+
+function tokenCacheOf(db: DbOrTx): TokenCache {
+  let cache = tokenCaches.get(db);
+  if (!cache) {
+    cache = { entries: new Map(), generation: 0 };
+    tokenCaches.set(db, cache);
+  }
+  return cache;
+}
+
+/** Forgets every cached token of `db` (after a revocation, or when roles change). */
+export function forgetCachedTokens(db: DbOrTx): void {
+  const cache = tokenCaches.get(db);
+  if (!cache) return;
+  cache.entries.clear();
+  cache.generation++;
+}
+
+/**
+ * The token's principal, or null when the token is unknown or revoked. With `cacheMs` > 0 a valid
+ * token is trusted for that long without asking the database again (see TokenCache).
+ */
+export async function tokenPrincipal(
+  db: DbOrTx,
+  token: string,
+  opts: { cacheMs?: number } = {},
+): Promise<TokenPrincipal | null> {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
+  const hash = sha256(token);
+  const cacheMs = opts.cacheMs ?? 0;
+  const cache = cacheMs > 0 ? tokenCacheOf(db) : null;
+  // Taken before the query: the entry's lifetime counts from before the database was read.
+  const now = Date.now();
+  if (cache) {
+    const hit = cache.entries.get(hash);
+    if (hit && hit.until > now) return hit;
+    if (hit) cache.entries.delete(hash);
+  }
+  const generation = cache?.generation;
   const [row] = await db
-    .select()
+    .select({ id: apiTokens.id, name: apiTokens.name, role: apiTokens.role })
     .from(apiTokens)
-    .where(and(eq(apiTokens.tokenHash, sha256(token)), isNull(apiTokens.revokedAt)));
-  return row ?? null;
+    .where(and(eq(apiTokens.tokenHash, hash), isNull(apiTokens.revokedAt)));
+  if (!row) return null;
+  if (cache && cache.generation === generation) {
+    if (cache.entries.size >= TOKEN_CACHE_MAX) {
+      const oldest = cache.entries.keys().next().value;
+      if (oldest !== undefined) cache.entries.delete(oldest);
+    }
+    cache.entries.set(hash, { ...row, until: now + cacheMs });
+  }
+  return row;
 }
 
 export async function revokeToken(db: Db, id: number, actor: string) {
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(apiTokens)
-      .set({ revokedAt: new Date() })
-      .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
-      .returning({ id: apiTokens.id, name: apiTokens.name });
-    if (!row) throw new AppError('NOT_FOUND', `no active token ${id}`);
-    await appendAudit(tx, {
-      actor,
-      action: 'token.revoke',
-      entity: 'api_token',
-      entityId: String(id),
-      content: row,
+  try {
+    return await db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(apiTokens)
+        .set({ revokedAt: new Date() })
+        .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+        .returning({ id: apiTokens.id, name: apiTokens.name });
+      if (!row) throw new AppError('NOT_FOUND', `no active token ${id}`);
+      await appendAudit(tx, {
+        actor,
+        action: 'token.revoke',
+        entity: 'api_token',
+        entityId: String(id),
+        content: row,
+      });
+      return row;
     });
-    return row;
-  });
+  } finally {
+    // Once committed, before anyone is told: from then on this process refuses the token. A
+    // lookup that read the row before the commit is kept out of the cache by the generation.
+    forgetCachedTokens(db);
+  }
 }
 
 export async function listTokens(db: DbOrTx) {

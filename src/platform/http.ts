@@ -48,14 +48,40 @@ export const SESSION_COOKIE = 'nk_session';
 /** `user:NAME`, `token:NAME` or `public`: who an audit entry names. */
 export const actorOf = (p: Principal) => (p.kind === 'public' ? 'public' : `${p.kind}:${p.name}`);
 
+const abilities = new WeakMap<RolePolicy, Map<string, AppAbility>>();
+/** Enough for every user of a bureau; past it the memo starts again. */
+const ABILITY_MEMO_MAX = 10_000;
+
+/**
+ * `abilityFor`, built once per role policy, role and staff number: a CASL ability is immutable,
+ * so compiling the role's rules again for every request is wasted work.
+ */
+function abilityOf(roles: RolePolicy, role: RoleName, staffNo: string | null = null): AppAbility {
+  let memo = abilities.get(roles);
+  if (!memo) {
+    memo = new Map();
+    abilities.set(roles, memo);
+  }
+  const key = staffNo === null ? role : `${role}\u0000${staffNo}`;
+  let ability = memo.get(key);
+  if (!ability) {
+    ability = abilityFor(roles, { role, staffNo });
+    if (memo.size >= ABILITY_MEMO_MAX) memo.clear();
+    memo.set(key, ability);
+  }
+  return ability;
+}
+
 /** Resolves the principal of every request. */
 export function authenticate(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const { db, roles } = c.get('deps');
+    const { db, roles, config } = c.get('deps');
     const header = c.req.header('authorization');
     let principal: Principal | null = null;
     if (header?.startsWith('Bearer ')) {
-      const token = await tokenPrincipal(db, header.slice(7).trim());
+      const token = await tokenPrincipal(db, header.slice(7).trim(), {
+        cacheMs: config.tokenCacheSeconds * 1000,
+      });
       if (!token) return problem(c, new AppError('UNAUTHENTICATED', 'unknown or revoked API token'));
       const role = token.role as RoleName;
       principal = {
@@ -63,7 +89,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
         name: token.name,
         role,
         staffNo: null,
-        ability: abilityFor(roles, { role }),
+        ability: abilityOf(roles, role),
       };
     } else {
       const cookie = getCookie(c, SESSION_COOKIE);
@@ -78,7 +104,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
           userId: found.user.id,
           csrfToken: found.csrfToken,
           locale: found.user.locale,
-          ability: abilityFor(roles, { role, staffNo: found.user.staffNo }),
+          ability: abilityOf(roles, role, found.user.staffNo),
         };
       }
     }
@@ -87,7 +113,7 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
       name: 'public',
       role: 'public',
       staffNo: null,
-      ability: abilityFor(roles, { role: 'public' }),
+      ability: abilityOf(roles, 'public'),
     };
     c.set('principal', principal);
     await next();

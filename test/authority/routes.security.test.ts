@@ -9,6 +9,7 @@ import { authorityDecisions } from '../../src/authority/schema.ts';
 import { authorityPolicyDir } from '../../src/authority/service.ts';
 import { demoOrg } from '../../src/demo/org.ts';
 import { importOrg } from '../../src/org/service.ts';
+import { createToken } from '../../src/platform/auth.ts';
 import { jsonHeaders, loginAs, systemToken, testApp } from '../helpers.ts';
 
 type Who = 'public' | 'clerk' | 'inspector' | 'hr' | 'leader' | 'admin' | 'system';
@@ -173,4 +174,43 @@ describe('authority routes x roles', () => {
       });
     }
   }
+});
+
+describe('the approval system token, trusted from memory', () => {
+  let t: Awaited<ReturnType<typeof testApp>>;
+  let admin: Record<string, string>;
+  beforeAll(async () => {
+    t = await testApp();
+    await importOrg(t.db, doc, { actor: 'test', today: '2026-03-01' });
+    admin = await loginAs(t, 'admin');
+  });
+  afterAll(() => t.close());
+
+  const ask = (headers: Record<string, string>) =>
+    t.app.request('/api/authority/decisions', {
+      method: 'POST',
+      headers: { ...jsonHeaders, ...headers },
+      body: JSON.stringify(decision(other)),
+    });
+  const stored = async () => {
+    await flushDecisions(t.db);
+    return (await t.db.select().from(authorityDecisions)).length;
+  };
+
+  it('is refused at the next decision once revoked, and that refusal records nothing', async () => {
+    t.deps.config.tokenCacheSeconds = 60;
+    const { id, token } = await createToken(t.db, { name: 'approval', role: 'system' }, 'test');
+    const auth = { authorization: `Bearer ${token}` };
+    for (let i = 0; i < 3; i++) expect((await ask(auth)).status).toBe(200);
+    expect(await stored()).toBe(3);
+    expect((await t.app.request(`/api/tokens/${id}`, { method: 'DELETE', headers: admin })).status).toBe(200);
+    expect((await ask(auth)).status).toBe(401);
+    expect(await stored()).toBe(3);
+  });
+
+  it('a clerk token trusted from memory still asks about nobody else', async () => {
+    t.deps.config.tokenCacheSeconds = 60;
+    const { token } = await createToken(t.db, { name: 'clerk-tok', role: 'clerk' }, 'test');
+    for (let i = 0; i < 2; i++) expect((await ask({ authorization: `Bearer ${token}` })).status).toBe(403);
+  });
 });

@@ -27,7 +27,7 @@ import {
   suspend,
 } from '../../src/authority/index.ts';
 import { authorityDecisions, authoritySuspensions } from '../../src/authority/schema.ts';
-import { queryRows } from '../../src/db/client.ts';
+import { onDatabaseClose, queryRows } from '../../src/db/client.ts';
 import { demoOrg } from '../../src/demo/org.ts';
 import type { OrgDocumentInput } from '../../src/org/contract.ts';
 import { importOrg } from '../../src/org/service.ts';
@@ -404,5 +404,53 @@ describe('authority with a database', () => {
       sql`select count(*)::int as n from authority_decisions where asked_by = 'cli'`,
     );
     expect(row.n).toBe(2);
+  });
+});
+
+describe('recording decisions in batches', () => {
+  const doc = demoOrg(1);
+  const acceptor = holder(doc, 'P-ACCEPT-1', 'A');
+  const req = (i: number) => ({
+    staff: acceptor,
+    action: 'accept',
+    item: 'SG-002',
+    at: new Date(Date.parse('2026-03-05T02:00:00Z') + i * 1000),
+    case: { caseNo: `QZJS-B-${i}`, route: 'normal' as const, stage: 'intake' as const },
+  });
+  const count = async (db: Awaited<ReturnType<typeof testDeps>>['db']) =>
+    (await queryRows<{ n: number }>(db, sql`select count(*)::int as n from authority_decisions`))[0].n;
+
+  it('answers first and stores each decision once; a flush waits for everything handed over', async () => {
+    const t = await testDeps();
+    try {
+      await importOrg(t.db, doc, { actor: 'test', today: '2026-03-01' });
+      const answers = await Promise.all(
+        Array.from({ length: 300 }, (_, i) => decide(t.db, req(i), { askedBy: 'test' })),
+      );
+      expect(answers.every((d) => d.allowed)).toBe(true);
+      await flushDecisions(t.db);
+      const rows = await t.db.select().from(authorityDecisions).orderBy(authorityDecisions.id);
+      expect(rows.map((r) => r.caseNo).sort()).toEqual(
+        Array.from({ length: 300 }, (_, i) => `QZJS-B-${i}`).sort(),
+      );
+      // when the answer was given, not when the batch was written
+      for (const r of rows) expect(r.decidedAt.getTime()).toBeLessThanOrEqual(Date.now());
+      expect(rows.find((r) => r.caseNo === 'QZJS-B-0')!.at.toISOString()).toBe('2026-03-05T02:00:00.000Z');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('stores what is still queued when the database is closed (a clean stop loses nothing)', async () => {
+    const t = await testDeps();
+    await importOrg(t.db, doc, { actor: 'test', today: '2026-03-01' });
+    for (let i = 0; i < 5; i++) await decide(t.db, req(i), { askedBy: 'test' });
+    let storedAtClose = -1;
+    // runs after the recorder's own hook, before the connection goes
+    onDatabaseClose(t.db, async () => {
+      storedAtClose = await count(t.db);
+    });
+    await t.close();
+    expect(storedAtClose).toBe(5);
   });
 });

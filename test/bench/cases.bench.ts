@@ -73,7 +73,13 @@ const stamp = (date: string, minutes: number) =>
  * announce (7 events, an 8th `deliver` for the first `extra`); the others are completed in 4
  * events, except a few of the last two weeks' left open after acceptance.
  */
-export function* plans(opts: { prefix: string; count: number; full: boolean; extra?: number; days: string[] }) {
+export function* plans(opts: {
+  prefix: string;
+  count: number;
+  full: boolean;
+  extra?: number;
+  days: string[];
+}) {
   const r = roster();
   const cal = getCalendar();
   for (let i = 0; i < opts.count; i++) {

@@ -1,6 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, loginWaitMs } from '../../src/platform/auth.ts';
+import {
+  createToken,
+  createUser,
+  loginWaitMs,
+  revokeToken,
+  tokenPrincipal,
+} from '../../src/platform/auth.ts';
 import { apiTokens, sessions, users } from '../../src/platform/schema.ts';
 import { jsonHeaders, loginAs, testApp } from '../helpers.ts';
 
@@ -128,5 +134,47 @@ describe('API tokens', () => {
   it('an unknown token is refused, not treated as anonymous', async () => {
     const res = await t.app.request('/api/org', { headers: { authorization: 'Bearer nk_made_up' } });
     expect(res.status).toBe(401);
+  });
+});
+
+describe('API tokens trusted from memory (tokenPrincipal with cacheMs)', () => {
+  let t: Awaited<ReturnType<typeof testApp>>;
+  beforeAll(async () => {
+    t = await testApp();
+  });
+  afterAll(() => t.close());
+
+  const revokeElsewhere = (id: number) =>
+    t.db.update(apiTokens).set({ revokedAt: new Date() }).where(eq(apiTokens.id, id));
+
+  it('answers from memory for at most cacheMs after the database said yes', async () => {
+    const { id, token } = await createToken(t.db, { name: 'mem-1', role: 'system' }, 'test');
+    expect(await tokenPrincipal(t.db, token, { cacheMs: 300 })).toMatchObject({ id, role: 'system' });
+    await revokeElsewhere(id);
+    // the staleness another process's revocation may see: bounded by cacheMs
+    expect(await tokenPrincipal(t.db, token, { cacheMs: 300 })).toMatchObject({ id });
+    expect(await tokenPrincipal(t.db, token)).toBeNull(); // without the cache: the database
+    await new Promise((r) => setTimeout(r, 350));
+    expect(await tokenPrincipal(t.db, token, { cacheMs: 300 })).toBeNull();
+  });
+
+  it('forgets every token when one is revoked here, and does not let a racing look-up put it back', async () => {
+    const a = await createToken(t.db, { name: 'mem-2', role: 'system' }, 'test');
+    const b = await createToken(t.db, { name: 'mem-3', role: 'system' }, 'test');
+    expect(await tokenPrincipal(t.db, b.token, { cacheMs: 60_000 })).not.toBeNull();
+    await revokeElsewhere(b.id);
+    const racing = tokenPrincipal(t.db, a.token, { cacheMs: 60_000 });
+    await revokeToken(t.db, a.id, 'test');
+    await racing;
+    expect(await tokenPrincipal(t.db, a.token, { cacheMs: 60_000 })).toBeNull();
+    // b was revoked by "another process"; the revocation here made this one forget b too
+    expect(await tokenPrincipal(t.db, b.token, { cacheMs: 60_000 })).toBeNull();
+  });
+
+  it('keeps no secret: the memory is keyed by the hash, and the token is not in what is kept', async () => {
+    const { token } = await createToken(t.db, { name: 'mem-4', role: 'system' }, 'test');
+    const p = await tokenPrincipal(t.db, token, { cacheMs: 60_000 });
+    expect(JSON.stringify(p)).not.toContain(token);
+    expect(await tokenPrincipal(t.db, `${token}x`, { cacheMs: 60_000 })).toBeNull();
   });
 });

@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonHeaders, loginAs, testApp } from '../helpers.ts';
 
@@ -64,5 +66,78 @@ describe('HTTP basics', () => {
     });
     expect(res.status).toBe(413);
     expect(((await res.json()) as any).code).toBe('PAYLOAD_TOO_LARGE');
+  });
+});
+
+describe('HTTP through the real server (@hono/node-server)', () => {
+  let t: Awaited<ReturnType<typeof testApp>>;
+  let url: string;
+  let close: () => void;
+  beforeAll(async () => {
+    t = await testApp();
+    await new Promise<void>((resolve) => {
+      const server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
+        url = `http://127.0.0.1:${info.port}`;
+        close = () => server.close();
+        resolve();
+      });
+    });
+  });
+  afterAll(async () => {
+    close();
+    await t.close();
+  });
+
+  const secure = (h: Headers) =>
+    Object.fromEntries(
+      [...h].filter(
+        ([k]) => !['content-type', 'content-length', 'date', 'connection', 'keep-alive'].includes(k),
+      ),
+    );
+
+  it('sends the same secure headers as hono secureHeaders, on answers, errors and pages', async () => {
+    const expected = secure((await t.app.request('/healthz')).headers);
+    expect(expected['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(Object.keys(expected).length).toBeGreaterThan(8);
+    for (const [path, init] of [
+      ['/healthz', {}],
+      ['/api/nothing-here', {}],
+      ['/login', {}],
+      ['/api/org', { method: 'POST', headers: jsonHeaders, body: '{}' }],
+      ['/api/org', { method: 'POST', headers: jsonHeaders, body: '{' }],
+    ] as [string, RequestInit][]) {
+      const res = await fetch(url + path, init);
+      await res.arrayBuffer();
+      expect(secure(res.headers), `${init.method ?? 'GET'} ${path}`).toEqual(expected);
+    }
+  });
+
+  it('refuses a body over the limit by its declared length, and a chunked one as it arrives', async () => {
+    const big = JSON.stringify({ pad: 'x'.repeat(1024 * 1024) });
+    const declared = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: jsonHeaders,
+      body: big,
+    });
+    expect(declared.status).toBe(413);
+    expect(((await declared.json()) as { code: string }).code).toBe('PAYLOAD_TOO_LARGE');
+    const chunked = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: jsonHeaders,
+      body: new ReadableStream({
+        start(c) {
+          c.enqueue(new TextEncoder().encode(big));
+          c.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+    const small = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: jsonHeaders,
+      body: JSON.stringify({ name: 'nobody', password: 'wrong password' }),
+    });
+    expect(small.status).toBe(401);
   });
 });

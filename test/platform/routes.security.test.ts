@@ -2,7 +2,7 @@
  * Every route of the foundation tried by every role, an API token and the anonymous public:
  * only what policies/roles.yaml allows gets 2xx, everything else 401/403 and writes nothing.
  */
-import { isNull } from 'drizzle-orm';
+import { eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/platform/audit.ts';
 import { createToken } from '../../src/platform/auth.ts';
@@ -92,4 +92,76 @@ describe('foundation routes x roles', () => {
       });
     }
   }
+});
+
+/**
+ * API tokens are trusted from memory for a few seconds after the database said yes
+ * (API_TOKEN_CACHE_SECONDS): revocation in this process must still take effect at once, a token
+ * revoked elsewhere must be refused once that time is up, and a cached token keeps its role.
+ */
+describe('API tokens trusted from memory', () => {
+  let t: Awaited<ReturnType<typeof testApp>>;
+  let admin: Record<string, string>;
+  beforeAll(async () => {
+    t = await testApp();
+    admin = await loginAs(t, 'admin');
+  });
+  afterAll(() => t.close());
+
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+  const status = async (path: string, headers: Record<string, string>) =>
+    (await t.app.request(path, { headers })).status;
+
+  it('refuses a revoked token at once, though it was just trusted from memory', async () => {
+    t.deps.config.tokenCacheSeconds = 60;
+    const { id, token } = await createToken(t.db, { name: 'revoked-here', role: 'system' }, 'test');
+    expect(await status('/api/org', bearer(token))).toBe(200);
+    expect(await status('/api/org', bearer(token))).toBe(200); // from memory now
+    const revoked = await t.app.request(`/api/tokens/${id}`, { method: 'DELETE', headers: admin });
+    expect(revoked.status).toBe(200);
+    expect(await status('/api/org', bearer(token))).toBe(401);
+    expect(await status('/api/auth/me', bearer(token))).toBe(401);
+  });
+
+  it('refuses a token revoked by another process once its time in memory is up', async () => {
+    t.deps.config.tokenCacheSeconds = 0.3;
+    const { id, token } = await createToken(t.db, { name: 'revoked-elsewhere', role: 'system' }, 'test');
+    expect(await status('/api/org', bearer(token))).toBe(200);
+    // another process (the CLI, a second server) revokes it: this process's memory is not told
+    await t.db.update(apiTokens).set({ revokedAt: new Date() }).where(eq(apiTokens.id, id));
+    await new Promise((r) => setTimeout(r, 400));
+    expect(await status('/api/org', bearer(token))).toBe(401);
+  });
+
+  it('with no time in memory, asks the database on every request', async () => {
+    t.deps.config.tokenCacheSeconds = 0;
+    const { id, token } = await createToken(t.db, { name: 'never-cached', role: 'system' }, 'test');
+    expect(await status('/api/org', bearer(token))).toBe(200);
+    await t.db.update(apiTokens).set({ revokedAt: new Date() }).where(eq(apiTokens.id, id));
+    expect(await status('/api/org', bearer(token))).toBe(401);
+  });
+
+  it('keeps enforcing the role of a token trusted from memory', async () => {
+    t.deps.config.tokenCacheSeconds = 60;
+    const { token } = await createToken(t.db, { name: 'clerk-token', role: 'clerk' }, 'test');
+    for (let i = 0; i < 3; i++) {
+      expect(await status('/api/users', bearer(token))).toBe(403);
+      expect(await status('/api/tokens', bearer(token))).toBe(403);
+    }
+    const create = await t.app.request('/api/tokens', {
+      method: 'POST',
+      headers: { ...bearer(token), ...jsonHeaders },
+      body: JSON.stringify({ name: 'escalate', role: 'system' }),
+    });
+    expect(create.status).toBe(403);
+  });
+
+  it('refuses an unknown token every time, and a look-alike of a trusted one', async () => {
+    t.deps.config.tokenCacheSeconds = 60;
+    const { token } = await createToken(t.db, { name: 'look-alike', role: 'system' }, 'test');
+    expect(await status('/api/org', bearer(token))).toBe(200);
+    const other = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
+    for (let i = 0; i < 2; i++) expect(await status('/api/org', bearer(other))).toBe(401);
+    expect(await status('/api/org', bearer('nk_made_up'))).toBe(401);
+  });
 });
