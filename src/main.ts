@@ -51,7 +51,9 @@ async function main() {
   const jobs = startJobs(deps);
   const stop = async () => {
     jobs.stop();
+    // Keep-alive connections would otherwise go on being served while the database closes.
     server.close();
+    (server as { closeAllConnections?: () => void }).closeAllConnections?.();
     await deps.database.close();
     process.exit(0);
   };

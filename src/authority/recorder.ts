@@ -5,9 +5,10 @@
  * Durability trade-off (the issue allows recording "in batches if needed for speed"): an answer
  * can reach the caller up to FLUSH_MS before its record is stored, so a crash of the process (not
  * a clean stop) loses the decisions of the last few milliseconds. A clean stop loses none: closing
- * the database flushes first (`onDatabaseClose`). If the database refuses the writes, the queue is
- * kept and retried; once it holds HIGH_WATER decisions, new decisions wait for the writer (and
- * fail with it), so the answers never run far ahead of the record.
+ * the database refuses new decisions (503) and flushes what is queued (`onDatabaseClose`). If the
+ * database refuses the writes, the queue is kept and retried; once it holds HIGH_WATER decisions,
+ * new decisions wait for the writer before they are queued (and fail with it), so the answers
+ * never run far ahead of the record.
  *
  * Whoever reads `authority_decisions` in this process calls `flushDecisions(db)` first.
  *
@@ -18,6 +19,7 @@
 
 import { sql } from 'drizzle-orm';
 import { type Db, onDatabaseClose } from '../db/client.ts';
+import { AppError } from '../platform/errors.ts';
 import type { Decision, DecisionRequest } from './types.ts';
 
 export interface DecisionRecord {
@@ -93,16 +95,25 @@ class Recorder {
   /** Rows handed over and rows stored since the start (FIFO: the first `stored` are stored). */
   private added = 0;
   private stored = 0;
+  /** Set when the database starts closing: from then on nothing is accepted. */
+  private closed = false;
 
   constructor(private readonly db: Db) {
     onDatabaseClose(db, () => this.close());
   }
 
-  /** Queues the rows; resolves at once, or (queue over HIGH_WATER) when the writer caught up. */
+  /**
+   * Queues the rows; resolves at once, or (queue at HIGH_WATER) once the writer has made room:
+   * the check comes before queueing, so an outage cannot grow the queue without bound, and a
+   * caller whose wait fails was never queued (a retry does not record the decision twice).
+   * Throws once the database is closing: no answer goes out that would not be recorded.
+   */
   add(rows: Row[]): Promise<void> | undefined {
+    if (this.closed)
+      throw new AppError('UNAVAILABLE', 'the server is stopping: decisions can no longer be recorded');
+    if (this.rows.length >= HIGH_WATER) return this.flush().then(() => this.add(rows));
     for (const r of rows) this.rows.push(r);
     this.added += rows.length;
-    if (this.rows.length >= HIGH_WATER) return this.flush();
     this.schedule(this.rows.length >= BATCH_ROWS ? 0 : FLUSH_MS);
     return undefined;
   }
@@ -174,8 +185,9 @@ class Recorder {
       );
   }
 
-  /** Before the database closes: store what is queued; what cannot be stored is reported. */
+  /** Before the database closes: refuse new decisions, store what is queued, report the rest. */
   private async close() {
+    this.closed = true;
     try {
       await this.flush();
     } catch (e) {
@@ -186,7 +198,7 @@ class Recorder {
     } finally {
       if (this.timer) clearTimeout(this.timer);
       this.timer = null;
-      this.stored += this.rows.length; // given up on: later flushes must not wait for them
+      this.stored += this.rows.length; // given up on (and reported): later flushes must not wait
       this.rows = [];
     }
   }

@@ -20,6 +20,8 @@ export const problemCodes = {
   UNPROCESSABLE: 422,
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  /** The server is stopping (or cannot do its part right now); try again. */
+  UNAVAILABLE: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ProblemCode = keyof typeof problemCodes;

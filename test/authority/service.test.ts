@@ -424,17 +424,22 @@ describe('recording decisions in batches', () => {
     const t = await testDeps();
     try {
       await importOrg(t.db, doc, { actor: 'test', today: '2026-03-01' });
+      const before = Date.now();
       const answers = await Promise.all(
         Array.from({ length: 300 }, (_, i) => decide(t.db, req(i), { askedBy: 'test' })),
       );
+      const answered = Date.now();
       expect(answers.every((d) => d.allowed)).toBe(true);
       await flushDecisions(t.db);
       const rows = await t.db.select().from(authorityDecisions).orderBy(authorityDecisions.id);
       expect(rows.map((r) => r.caseNo).sort()).toEqual(
         Array.from({ length: 300 }, (_, i) => `QZJS-B-${i}`).sort(),
       );
-      // when the answer was given, not when the batch was written
-      for (const r of rows) expect(r.decidedAt.getTime()).toBeLessThanOrEqual(Date.now());
+      // stamped when the answer was given (the batch may be written later)
+      for (const r of rows) {
+        expect(r.decidedAt.getTime()).toBeGreaterThanOrEqual(before);
+        expect(r.decidedAt.getTime()).toBeLessThanOrEqual(answered);
+      }
       expect(rows.find((r) => r.caseNo === 'QZJS-B-0')!.at.toISOString()).toBe('2026-03-05T02:00:00.000Z');
     } finally {
       await t.close();
@@ -452,5 +457,19 @@ describe('recording decisions in batches', () => {
     });
     await t.close();
     expect(storedAtClose).toBe(5);
+  });
+
+  it('refuses to decide once the database is closing, so no answer goes unrecorded', async () => {
+    const t = await testDeps();
+    await importOrg(t.db, doc, { actor: 'test', today: '2026-03-01' });
+    await decide(t.db, req(0), { askedBy: 'test' });
+    let stored = -1;
+    onDatabaseClose(t.db, async () => {
+      stored = await count(t.db);
+    });
+    const closing = t.close();
+    await expect(decide(t.db, req(1), { askedBy: 'test' })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    await closing;
+    expect(stored).toBe(1);
   });
 });
