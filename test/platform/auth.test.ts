@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   createToken,
   createUser,
@@ -148,14 +148,21 @@ describe('API tokens trusted from memory (tokenPrincipal with cacheMs)', () => {
     t.db.update(apiTokens).set({ revokedAt: new Date() }).where(eq(apiTokens.id, id));
 
   it('answers from memory for at most cacheMs after the database said yes', async () => {
-    const { id, token } = await createToken(t.db, { name: 'mem-1', role: 'system' }, 'test');
-    expect(await tokenPrincipal(t.db, token, { cacheMs: 300 })).toMatchObject({ id, role: 'system' });
-    await revokeElsewhere(id);
-    // the staleness another process's revocation may see: bounded by cacheMs
-    expect(await tokenPrincipal(t.db, token, { cacheMs: 300 })).toMatchObject({ id });
-    expect(await tokenPrincipal(t.db, token)).toBeNull(); // without the cache: the database
-    await new Promise((r) => setTimeout(r, 350));
-    expect(await tokenPrincipal(t.db, token, { cacheMs: 300 })).toBeNull();
+    // Only the clock is faked (the database still answers): time moves when the test says so.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const { id, token } = await createToken(t.db, { name: 'mem-1', role: 'system' }, 'test');
+      expect(await tokenPrincipal(t.db, token, { cacheMs: 300 })).toMatchObject({ id, role: 'system' });
+      await revokeElsewhere(id);
+      // the staleness another process's revocation may see: bounded by cacheMs
+      vi.setSystemTime(Date.now() + 299);
+      expect(await tokenPrincipal(t.db, token, { cacheMs: 300 })).toMatchObject({ id });
+      expect(await tokenPrincipal(t.db, token)).toBeNull(); // without the cache: the database
+      vi.setSystemTime(Date.now() + 2);
+      expect(await tokenPrincipal(t.db, token, { cacheMs: 300 })).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('forgets every token when one is revoked here, and does not let a racing look-up put it back', async () => {

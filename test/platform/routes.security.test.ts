@@ -3,7 +3,7 @@
  * only what policies/roles.yaml allows gets 2xx, everything else 401/403 and writes nothing.
  */
 import { eq, isNull } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { verifyAuditChain } from '../../src/platform/audit.ts';
 import { createToken } from '../../src/platform/auth.ts';
 import { apiTokens, users } from '../../src/platform/schema.ts';
@@ -125,12 +125,19 @@ describe('API tokens trusted from memory', () => {
 
   it('refuses a token revoked by another process once its time in memory is up', async () => {
     t.deps.config.tokenCacheSeconds = 0.3;
-    const { id, token } = await createToken(t.db, { name: 'revoked-elsewhere', role: 'system' }, 'test');
-    expect(await status('/api/org', bearer(token))).toBe(200);
-    // another process (the CLI, a second server) revokes it: this process's memory is not told
-    await t.db.update(apiTokens).set({ revokedAt: new Date() }).where(eq(apiTokens.id, id));
-    await new Promise((r) => setTimeout(r, 400));
-    expect(await status('/api/org', bearer(token))).toBe(401);
+    // Only the clock is faked (the database still answers): time moves when the test says so.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const { id, token } = await createToken(t.db, { name: 'revoked-elsewhere', role: 'system' }, 'test');
+      expect(await status('/api/org', bearer(token))).toBe(200);
+      // another process (the CLI, a second server) revokes it: this process's memory is not told
+      await t.db.update(apiTokens).set({ revokedAt: new Date() }).where(eq(apiTokens.id, id));
+      expect(await status('/api/org', bearer(token))).toBe(200); // within its time in memory
+      vi.setSystemTime(Date.now() + 301);
+      expect(await status('/api/org', bearer(token))).toBe(401);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('with no time in memory, asks the database on every request', async () => {
