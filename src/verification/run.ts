@@ -204,10 +204,14 @@ export async function executeRun(db: Db, runId: number, opts: ExecuteOptions = {
       calendar: opts.calendar,
     });
     const word = wording(Object.fromEntries(ctx.sod.map((r) => [r.id, r.message])));
-    // The facts of cases touched by imports since the last refresh (none, usually).
+    // The facts of cases touched by imports since the last refresh (none, usually). Facts kept
+    // for another context (a run in another time zone than the bureau's, whose facts the jobs
+    // keep) are not rebuilt for this run: its ranges are computed from the events instead, so
+    // runs and jobs never take turns truncating the table.
     await setStatus(db, runId, { phase: 'facts' });
-    await refreshCaseFacts(db, { timeZone: run.timeZone, sod: ctx.sod });
     const key = factsKey(run.timeZone, ctx.sod);
+    const kept = await factsState(db);
+    if (!kept || kept.key === key) await refreshCaseFacts(db, { timeZone: run.timeZone, sod: ctx.sod });
     const period = run.periodFrom && run.periodTo ? { from: run.periodFrom, to: run.periodTo } : null;
     counts.total = await totalOf(db, run);
     await setStatus(db, runId, { phase: 'evaluating', total: counts.total });

@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.ts';
 import { separationRules } from '../../src/verification/context.ts';
-import { factsState, refreshCaseFacts } from '../../src/verification/facts.ts';
+import { factsKey, factsState, refreshCaseFacts } from '../../src/verification/facts.ts';
 import { caseResults, createRun, executeRun } from '../../src/verification/index.ts';
 import { eventFacts, FACT_COLUMNS } from '../../src/verification/sql-facts.ts';
 import { AS_OF, ev, ingest, ledgerApp, STAFF, story, TZ, verifyCases } from './support.ts';
@@ -111,11 +111,15 @@ describe('facts kept per import', () => {
     const utc = await refreshCaseFacts(t.db, { timeZone: 'UTC' });
     expect(utc.rebuilt).toBe(true);
     expect(utc.cases).toBe(3);
-    // A run in the bureau's time zone rebuilds them again before it reads them.
+    // A run in another zone than the kept facts' computes from the events and leaves them be
+    // (runs and the jobs never take turns rebuilding the table).
     const v = await verifyCases(t, ['F-001', 'F-002', 'F-003']);
-    expect(await refreshCaseFacts(t.db, { timeZone: TZ })).toMatchObject({ rebuilt: false, cases: 0 });
+    expect(await factsState(t.db)).toMatchObject({ key: factsKey('UTC', await separationRules(t.db)) });
     expect(v.failed('F-003')).toEqual(['announced']);
     expect(v.failed('F-001')).toEqual([]);
+    // The bureau's own refresh (the jobs') rebuilds them for its zone.
+    expect(await refreshCaseFacts(t.db, { timeZone: TZ })).toMatchObject({ rebuilt: true, cases: 3 });
+    expect(await refreshCaseFacts(t.db, { timeZone: TZ })).toMatchObject({ rebuilt: false, cases: 0 });
     // The stored facts equal what the same SQL computes from the events now, column for column.
     const live = eventFacts({
       timeZone: TZ,
