@@ -18,7 +18,8 @@
 import { inArray, sql } from 'drizzle-orm';
 import { type DeniedEvent, listAlerts, listDeniedEvents } from '../cases/index.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
-import { addDays } from '../platform/time.ts';
+import { getBureau } from '../org/service.ts';
+import { addDays, startOfLocalDay } from '../platform/time.ts';
 import { getVerificationPolicy } from '../verification/policy.ts';
 // The file itself, not the module's index: that index leads back here through the pages, and
 // the tracker must be set on a module that has finished loading.
@@ -127,7 +128,7 @@ function registerDenial(db: Db, e: Denial, ctx: Ctx) {
 
 async function pullDenials(db: Db, ctx: Ctx): Promise<Tally> {
   const tally = { seen: 0, created: 0 };
-  const since = new Date(`${ctx.since}T00:00:00Z`);
+  const since = startOfLocalDay(ctx.since, (await getBureau(db))?.timeZone ?? 'Asia/Shanghai');
   let after: DeniedEvent | undefined;
   for (;;) {
     const page = await listDeniedEvents(db, { since, after, limit: PAGE });

@@ -10,11 +10,11 @@
 const QUARTER_HOUR = 15 * 60 * 1000;
 const DAY = 86_400_000;
 
-const daters = new Map<string, (ms: number) => string>();
+const offsetFns = new Map<string, (ms: number) => number>();
 
-/** A function from epoch milliseconds to the `YYYY-MM-DD` date in `timeZone`. */
-export function localDater(timeZone: string): (ms: number) => string {
-  const known = daters.get(timeZone);
+/** The zone's offset from UTC (ms) at an instant, looked up once per quarter hour and cached. */
+function zoneOffset(timeZone: string): (ms: number) => number {
+  const known = offsetFns.get(timeZone);
   if (known) return known;
   const format = new Intl.DateTimeFormat('en-US', {
     timeZone,
@@ -39,6 +39,17 @@ export function localDater(timeZone: string): (ms: number) => string {
     }
     return offset;
   };
+  offsetFns.set(timeZone, offsetAt);
+  return offsetAt;
+}
+
+const daters = new Map<string, (ms: number) => string>();
+
+/** A function from epoch milliseconds to the `YYYY-MM-DD` date in `timeZone`. */
+export function localDater(timeZone: string): (ms: number) => string {
+  const known = daters.get(timeZone);
+  if (known) return known;
+  const offsetAt = zoneOffset(timeZone);
   // A million instants fall on a few hundred days: each day's text is made once.
   const days = new Map<number, string>();
   const dater = (ms: number) => {
@@ -64,6 +75,29 @@ export function localDater(timeZone: string): (ms: number) => string {
  */
 export function localDate(at: Date, timeZone: string): string {
   return localDater(timeZone)(at.getTime());
+}
+
+/**
+ * The instant a local date begins in `timeZone` (its first minute, also on a day whose midnight
+ * a daylight-saving change skips).
+ *
+ * @example
+ * startOfLocalDay('2026-03-02', 'Asia/Shanghai') // 2026-03-01T16:00:00.000Z
+ */
+export function startOfLocalDay(date: string, timeZone: string): Date {
+  const offsetAt = zoneOffset(timeZone);
+  const midnight = Date.UTC(
+    Number(date.slice(0, 4)),
+    Number(date.slice(5, 7)) - 1,
+    Number(date.slice(8, 10)),
+  );
+  // The offset at the guess can differ from the offset at the answer across a change: settle it.
+  let at = midnight - offsetAt(midnight);
+  at = midnight - offsetAt(at);
+  const dateOf = localDater(timeZone);
+  while (dateOf(at) < date) at += QUARTER_HOUR; // midnight skipped: the day begins later
+  while (dateOf(at - QUARTER_HOUR) === date) at -= QUARTER_HOUR;
+  return new Date(at);
 }
 
 /** Adds calendar days to a date string. */

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, localDate } from '../../src/platform/time.ts';
+import { addDays, localDate, startOfLocalDay } from '../../src/platform/time.ts';
 
 const intlDate = (at: Date, timeZone: string) =>
   new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
@@ -72,5 +72,24 @@ describe('addDays', () => {
   it('refuses what is not a date', () => {
     expect(() => addDays('2026-13', 1)).toThrow(RangeError);
     expect(() => addDays('soon', 1)).toThrow(RangeError);
+  });
+});
+
+describe('startOfLocalDay', () => {
+  it('is the first instant whose local date is the day, in any zone', () => {
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('1995-01-01'), max: new Date('2035-01-01'), noInvalidDate: true }),
+        fc.constantFrom(...zones, 'America/Santiago', 'America/Havana'),
+        (d, zone) => {
+          const date = d.toISOString().slice(0, 10);
+          const start = startOfLocalDay(date, zone).getTime();
+          expect(localDate(new Date(start), zone)).toBe(date);
+          expect(localDate(new Date(start - 1), zone)).not.toBe(date);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    expect(startOfLocalDay('2026-03-02', 'Asia/Shanghai').toISOString()).toBe('2026-03-01T16:00:00.000Z');
   });
 });
