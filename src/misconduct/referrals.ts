@@ -23,7 +23,12 @@ import { addDays, startOfLocalDay } from '../platform/time.ts';
 import { getVerificationPolicy } from '../verification/policy.ts';
 // The file itself, not the module's index: that index leads back here through the pages, and
 // the tracker must be set on a module that has finished loading.
-import { listFailuresForReferral, type ReferralItem, setReferralTracker } from '../verification/referrals.ts';
+import {
+  listFailuresForReferral,
+  type ReferralItem,
+  setReferralTracker,
+  settledRunId,
+} from '../verification/referrals.ts';
 import { bureauToday, registerMatter } from './intake.ts';
 import { type MisconductPolicy, misconductPolicy } from './policy.ts';
 import { misconductMatters } from './schema.ts';
@@ -203,11 +208,20 @@ export async function referFailure(
   );
 }
 
+/**
+ * Runs whose failures were all taken, per database: a pull asks only about later runs. Kept in
+ * memory, so a restarted server pulls everything once (idempotently) and goes on from there.
+ */
+const pulledUpTo = new WeakMap<Db, number>();
+
 async function pullFailures(db: Db, ctx: Ctx): Promise<Tally> {
   const tally = { seen: 0, created: 0 };
+  // Read first: a run that ends while this pull pages is left for the next pull.
+  const settled = await settledRunId(db);
+  const sinceRunId = pulledUpTo.get(db) ?? 0;
   let after: string | undefined;
   for (;;) {
-    const page = await listFailuresForReferral(db, { after, limit: PAGE });
+    const page = await listFailuresForReferral(db, { sinceRunId, after, limit: PAGE });
     // Most of a page was taken by an earlier pull: skip those without a transaction each.
     const taken = await tracker.taken(
       db,
@@ -219,9 +233,11 @@ async function pullFailures(db: Db, ctx: Ctx): Promise<Tally> {
       if ((await referFailure(db, item, ctx.actor, { today: ctx.today, policy: ctx.policy })).created)
         tally.created++;
     }
-    if (!page.next) return tally;
+    if (!page.next) break;
     after = page.next;
   }
+  pulledUpTo.set(db, Math.max(sinceRunId, settled));
+  return tally;
 }
 
 /**

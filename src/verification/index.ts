@@ -58,6 +58,7 @@ export {
   referralRef,
   referralsOf,
   setReferralTracker,
+  settledRunId,
 } from './referrals.ts';
 export {
   buildRulingDocument,

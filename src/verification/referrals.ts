@@ -83,6 +83,25 @@ export async function listFailuresForReferral(
 }
 
 /**
+ * The highest run id at or below which every run has ended (done or failed): a puller that has
+ * taken everything up to it need only ask `sinceRunId` it next time. A run still going holds the
+ * mark below itself, whatever ends after it.
+ *
+ * @example
+ * const mark = await settledRunId(db); // runs 1-7 ended, 8 running, 9 done -> 7
+ */
+export async function settledRunId(db: DbOrTx): Promise<number> {
+  const [row] = await queryRows<{ id: number }>(
+    db,
+    sql`select coalesce(
+          (select min(run_id) - 1 from ${verificationRunStatus} where status not in ('done', 'failed')),
+          (select max(run_id) from ${verificationRunStatus}),
+          0)::int as id`,
+  );
+  return row.id;
+}
+
+/**
  * What misconduct tells verification about the refs it has taken (registered as matters). It is
  * set by whoever wires the two together (misconduct is later in the dependency order, so it
  * registers itself here, as the case ledger does for authority's case history).

@@ -3,10 +3,17 @@
  * finished run (idempotently across re-runs), an `authorized` failure joins the matter the ledger's
  * denial opened instead of a second one, and verification's pending list empties as they are taken.
  */
+
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestCaseRecords } from '../../src/cases/index.ts';
 import { pullReferrals, referFailure } from '../../src/misconduct/index.ts';
-import { listFailuresForReferral, pendingReferrals, runVerification } from '../../src/verification/index.ts';
+import {
+  listFailuresForReferral,
+  pendingReferrals,
+  runVerification,
+  settledRunId,
+} from '../../src/verification/index.ts';
 import { type Line, STAFF, story } from '../cases/support.ts';
 import { get, type MisconductTestApp, misconductApp } from './support.ts';
 
@@ -79,6 +86,26 @@ describe('verification failures as referrals', () => {
     const r = await pullReferrals(t.db, { today: '2026-04-02' });
     expect(r.verification).toEqual({ seen: 2, created: 0 });
     expect((await pendingReferrals(t.db)).total).toBe(0);
+    // Runs already pulled are not read again (the next pull asks only about later runs).
+    expect((await pullReferrals(t.db, { today: '2026-04-02' })).verification).toEqual({
+      seen: 0,
+      created: 0,
+    });
+  });
+
+  it('leaves the failures of a run still going for a later pull', async () => {
+    const { run } = await verify();
+    expect(await settledRunId(t.db)).toBe(run.id);
+    await t.db.execute(
+      sql`update verification_run_status set status = 'running' where run_id = ${run.id - 1}`,
+    );
+    try {
+      expect(await settledRunId(t.db)).toBe(run.id - 2);
+    } finally {
+      await t.db.execute(
+        sql`update verification_run_status set status = 'done' where run_id = ${run.id - 1}`,
+      );
+    }
   });
 
   it('an inspector referring an authorized failure by hand lands on the denial matter', async () => {
