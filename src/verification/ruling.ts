@@ -407,6 +407,8 @@ export interface IssueRulingsInput {
   timeZone: string;
   /** 成文日期; default today in the bureau's zone. */
   issuedOn?: string;
+  /** Rulings a transaction (default RULINGS_PER_TRANSACTION; tests make it small). */
+  perTransaction?: number;
 }
 
 export interface IssuedRuling {
@@ -417,13 +419,18 @@ export interface IssuedRuling {
   created: boolean;
 }
 
+/** Rulings issued in one transaction (see issueRulings). */
+export const RULINGS_PER_TRANSACTION = 200;
+
 /**
  * Issues the rulings of a run: the facts of all the cases loaded in a few set-based queries, then
- * one transaction that takes the numbers in one statement, renders each ruling and writes the
- * documents, the audit entries and the ruling rows with multi-row inserts. All or nothing: a
- * failure mid-batch stores no ruling and uses up no number. Cases ruled on before (same run and
- * language) are returned as they were. Throws NOT_FOUND for an unknown run, UNPROCESSABLE for a
- * case the run did not verify or a run not finished.
+ * for each RULINGS_PER_TRANSACTION of them one transaction that takes their numbers in one
+ * statement, renders each ruling and writes the documents, the audit entries and the ruling rows
+ * with multi-row inserts. All or nothing per transaction: a failure stores no ruling of it and
+ * uses up no number (those before it stay issued). Bounded so that the number series' counter is
+ * never locked for long: a single ruling asked for meanwhile waits seconds, not minutes. Cases
+ * ruled on before (same run and language) are returned as they were. Throws NOT_FOUND for an
+ * unknown run, UNPROCESSABLE for a case the run did not verify or a run not finished.
  */
 export async function issueRulings(db: Db, input: IssueRulingsInput): Promise<IssuedRuling[]> {
   const [run] = await db.select().from(verificationRuns).where(eq(verificationRuns.id, input.runId));
@@ -475,7 +482,9 @@ export async function issueRulings(db: Db, input: IssueRulingsInput): Promise<Is
   const out = new Map<string, IssuedRuling>();
   for (const [caseNo, r] of existing)
     out.set(caseNo, { caseNo, number: r.number, sha256: r.sha256, created: false });
-  if (todo.length)
+  const per = input.perTransaction ?? RULINGS_PER_TRANSACTION;
+  for (let start = 0; start < todo.length; start += per) {
+    const part = todo.slice(start, start + per);
     await db.transaction(async (tx) => {
       const issued = await issueDocuments(
         tx,
@@ -484,7 +493,7 @@ export async function issueRulings(db: Db, input: IssueRulingsInput): Promise<Is
           year,
           kind: RULING_KIND,
           issuedOn,
-          items: todo.map((caseNo) => ({
+          items: part.map((caseNo) => ({
             ref: `verification:${run.id}:${caseNo}:${input.locale}`,
             build: (number: string) =>
               buildRulingDocument(facts.get(caseNo)!, {
@@ -500,7 +509,7 @@ export async function issueRulings(db: Db, input: IssueRulingsInput): Promise<Is
         },
         input.actor,
       );
-      const rows = todo.map((caseNo, i) => ({
+      const rows = part.map((caseNo, i) => ({
         number: issued[i].number,
         runId: run.id,
         caseNo,
@@ -516,6 +525,7 @@ export async function issueRulings(db: Db, input: IssueRulingsInput): Promise<Is
       for (const r of rows)
         out.set(r.caseNo, { caseNo: r.caseNo, number: r.number, sha256: r.sha256, created: true });
     });
+  }
   return caseNos.map((c) => out.get(c)!);
 }
 

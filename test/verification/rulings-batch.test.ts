@@ -1,6 +1,7 @@
 /**
  * Rulings issued as a batch (issueRulings over many cases): consecutive, unique numbers; each
- * stored hash is the hash of the stored bytes; one audit entry per ruling; and all or nothing.
+ * stored hash is the hash of the stored bytes; one audit entry per ruling; and all or nothing per
+ * transaction.
  */
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
@@ -127,5 +128,49 @@ describe('a batch of rulings', () => {
     // No number was used up: the next batch carries on from 9.
     const again = await issue('en');
     expect(again.map((r) => r.number)).toEqual(CASES.map((_, i) => `泉建核〔2026〕${i + 9}号`));
+  });
+
+  it('issues a large batch a few at a time: a failure keeps what the earlier transactions issued', async () => {
+    const { run } = await runVerification(t.db, { caseNos: CASES, actor: 'test', timeZone: TZ, asOf: AS_OF });
+    const batch = () =>
+      issueRulings(t.db, {
+        runId: run.id,
+        caseNos: CASES,
+        locale: 'zh-CN',
+        inspector: 'S036',
+        actor: 'user:inspector',
+        publicUrl: 'https://neikong.example.gov.cn',
+        timeZone: TZ,
+        issuedOn: '2026-04-02',
+        perTransaction: 3,
+      });
+    const before = await counts();
+    await t.db.execute(
+      sql.raw(`create or replace function zz_refuse_ruling() returns trigger language plpgsql as $$
+        begin
+          if new.case_no = 'RB-05' then raise exception 'refused for the test'; end if;
+          return new;
+        end $$`),
+    );
+    await t.db.execute(
+      sql.raw(
+        'create trigger zz_refuse_ruling before insert on verification_rulings for each row execute function zz_refuse_ruling()',
+      ),
+    );
+    try {
+      await expect(batch()).rejects.toBeTruthy();
+    } finally {
+      await t.db.execute(sql.raw('drop trigger zz_refuse_ruling on verification_rulings'));
+      await t.db.execute(sql.raw('drop function zz_refuse_ruling()'));
+    }
+    // RB-01..03 (the first transaction) stand; RB-04..06 (the failed one) left nothing.
+    expect(await counts()).toEqual({
+      docs: before.docs + 3,
+      audit: before.audit + 3,
+      rulings: before.rulings + 3,
+    });
+    const done = await batch();
+    expect(done.map((r) => r.created)).toEqual(CASES.map((_, i) => i >= 3));
+    expect(done.map((r) => r.number)).toEqual(CASES.map((_, i) => `泉建核〔2026〕${i + 17}号`));
   });
 });
