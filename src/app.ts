@@ -83,7 +83,11 @@ function fastSecureHeaders(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
     if (typeof outgoing?.setHeader !== 'function') return hono(c, next);
-    headers ??= read();
+    // A failed probe is not kept: the next request tries again.
+    headers ??= read().catch((e) => {
+      headers = undefined;
+      throw e;
+    });
     for (const [k, v] of await headers) outgoing.setHeader(k, v);
     return next();
   };

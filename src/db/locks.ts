@@ -16,4 +16,9 @@ export const LOCKS = {
   rotation: 7341008,
   /** Refreshing verification's per-case facts (runs take it shared). */
   verificationFacts: 7341011,
+  /**
+   * Generating one report: the two-key form `(reports, hashtext(kind:period))`, which PostgreSQL
+   * keeps apart from the one-key locks above.
+   */
+  reports: 7342000,
 } as const;

@@ -12,6 +12,7 @@
 import { and, desc, eq, max, sql } from 'drizzle-orm';
 import { getCalendar, type WorkingCalendar } from '../calendar/index.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
+import { LOCKS } from '../db/locks.ts';
 import { type DocLocale, TEMPLATE_LOCALES } from '../documents/index.ts';
 import { getBureau } from '../org/service.ts';
 import { appendAudit } from '../platform/audit.ts';
@@ -23,9 +24,6 @@ import { computeNumbers, type ReportNumbers } from './figures/index.ts';
 import { isOver, type Period, parsePeriod, type ReportKind } from './periods.ts';
 import { type RenderedReport, renderReport } from './render/index.ts';
 import { reportVersions, type StoredChange } from './schema.ts';
-
-/** Serialises the generation of one report (kind + period) across processes. */
-const LOCK_BASE = 7342000;
 
 export interface GenerateInput {
   kind: ReportKind;
@@ -100,8 +98,9 @@ export async function generateReport(db: Db, input: GenerateInput): Promise<Gene
       rendered.push({ locale, ...(await renderReport(numbers, meta, locale)) });
 
     const stored = await db.transaction(async (tx) => {
+      // One generation of a report (kind + period) at a time, across processes.
       await tx.execute(
-        sql`select pg_advisory_xact_lock(${LOCK_BASE}, hashtext(${`${period.kind}:${period.key}`}))`,
+        sql`select pg_advisory_xact_lock(${LOCKS.reports}, hashtext(${`${period.kind}:${period.key}`}))`,
       );
       const latest = await latestNumbers(tx, period);
       if ((latest?.version ?? 0) !== (prev?.version ?? 0))
