@@ -70,6 +70,7 @@ export {
   type CaseSort,
   caseEventsOf,
   caseFilterSql,
+  caseNumberRanges,
   casesWithEvents,
   type DeniedEvent,
   getCaseRecord,

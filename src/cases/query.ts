@@ -426,3 +426,31 @@ export async function listDeniedEvents(
     .orderBy(asc(caseEvents.caseNo), asc(caseEvents.seq))
     .limit(opts.limit ?? 1000);
 }
+
+/**
+ * Consecutive ranges of the ledger's case numbers, about `size` cases each (`lo` exclusive, `hi`
+ * inclusive, the last with `hi: null`), found by keyset over the primary key: for work done a
+ * range at a time over a million cases (verification's runs and facts).
+ *
+ * @example
+ * for await (const { lo, hi } of caseNumberRanges(db, 50_000)) ... // where case_no > lo and case_no <= hi
+ */
+export async function* caseNumberRanges(
+  db: DbOrTx,
+  size: number,
+): AsyncGenerator<{ lo: string; hi: string | null }> {
+  let lo = '';
+  for (;;) {
+    const [row] = await db
+      .select({ caseNo: cases.caseNo })
+      .from(cases)
+      .where(sql`${cases.caseNo} > ${lo}`)
+      .orderBy(asc(cases.caseNo))
+      .offset(size - 1)
+      .limit(1);
+    const hi = row?.caseNo ?? null;
+    yield { lo, hi };
+    if (hi === null) return;
+    lo = hi;
+  }
+}

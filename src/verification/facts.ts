@@ -20,15 +20,15 @@
  * @example
  * await refreshCaseFacts(db, { timeZone: 'Asia/Shanghai' }); // { importId: 12, cases: 3, rebuilt: false }
  */
-import { eq, gt, sql } from 'drizzle-orm';
-import { caseEvents, caseImports, cases } from '../cases/index.ts';
+import { eq, sql } from 'drizzle-orm';
+import { caseEvents, caseImports, caseNumberRanges } from '../cases/index.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { queryRows } from '../db/client.ts';
 import { LOCKS } from '../db/locks.ts';
 import { contentHash } from '../platform/hash.ts';
 import { type SodRule, separationRules } from './context.ts';
 import { verificationCaseFacts, verificationFactsState } from './schema.ts';
-import { type CaseRange, eventFacts, FACT_COLUMNS } from './sql-facts.ts';
+import { eventFacts, FACT_COLUMNS } from './sql-facts.ts';
 
 /** Bump when `eventFacts` changes what it computes: the table is then rebuilt. */
 const FACTS_VERSION = 1;
@@ -112,7 +112,7 @@ export async function refreshCaseFacts(db: Db, opts: RefreshOptions): Promise<Re
     const rebuilt = state === null || state.key !== key;
     if (rebuilt) {
       await tx.execute(sql`truncate ${verificationCaseFacts}`);
-      for await (const range of caseRanges(tx, REBUILD_CHUNK)) {
+      for await (const range of caseNumberRanges(tx, REBUILD_CHUNK)) {
         const [{ n }] = await queryRows<{ n: number }>(
           tx,
           sql`with ins as (insert into ${verificationCaseFacts} (${columns}) select ${columns} from (${facts({ range })}) q returning 1)
@@ -146,22 +146,4 @@ export async function refreshCaseFacts(db: Db, opts: RefreshOptions): Promise<Re
       });
     return { importId: last, key, cases: count, rebuilt };
   });
-}
-
-/** Consecutive ranges of the ledger's case numbers, `size` cases each (keyset over the key). */
-async function* caseRanges(db: DbOrTx, size: number): AsyncGenerator<CaseRange> {
-  let lo = '';
-  for (;;) {
-    const [row] = await db
-      .select({ caseNo: cases.caseNo })
-      .from(cases)
-      .where(gt(cases.caseNo, lo))
-      .orderBy(cases.caseNo)
-      .offset(size - 1)
-      .limit(1);
-    const hi = row?.caseNo ?? null;
-    yield { lo, hi };
-    if (hi === null) return;
-    lo = hi;
-  }
 }

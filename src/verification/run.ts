@@ -13,10 +13,10 @@
  * await executeRun(db, run.id); // { status: 'done', cases: 812, failures: 23, ... }
  * // or as a job: const { run, done } = await startRun(db, input); ... await done;
  */
-import { and, eq, gt, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { getAuthorityEngine } from '../authority/index.ts';
 import { getCalendar, isDateString, type WorkingCalendar } from '../calendar/index.ts';
-import { caseImports, caseState, cases } from '../cases/index.ts';
+import { caseImports, caseNumberRanges, caseState, cases } from '../cases/index.ts';
 import type { Db } from '../db/client.ts';
 import { queryRows } from '../db/client.ts';
 import { appendAudit } from '../platform/audit.ts';
@@ -316,21 +316,13 @@ async function* rangesOf(
     }
     return;
   }
-  let lo = '';
+  // Every range of the ledger, to its end: the cases a run reads (imported up to its import) are
+  // spread among later ones, so the count read so far says nothing of where they end.
   let left = total;
-  while (left > 0) {
-    const [row] = await db
-      .select({ caseNo: cases.caseNo })
-      .from(cases)
-      .where(gt(cases.caseNo, lo))
-      .orderBy(cases.caseNo)
-      .offset(chunk - 1)
-      .limit(1);
-    const hi = row?.caseNo ?? null;
-    yield { range: { lo, hi }, size: hi === null ? left : chunk };
-    if (hi === null) return;
-    lo = hi;
-    left -= chunk;
+  for await (const range of caseNumberRanges(db, chunk)) {
+    const size = range.hi === null ? Math.max(left, 0) : Math.max(Math.min(chunk, left), 0);
+    left -= size;
+    yield { range, size };
   }
 }
 

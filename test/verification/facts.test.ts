@@ -138,3 +138,23 @@ describe('facts kept per import', () => {
     expect(diff.n).toBe(0);
   });
 });
+
+describe('a run read a range at a time', () => {
+  it('reaches every case it covers, however later imports interleave their numbers', async () => {
+    await ingest(t, [...unannounced('G-001', '2026-03-05'), ...unannounced('G-003', '2026-03-05')]);
+    const run = await createRun(t.db, {
+      from: '2026-03-05',
+      to: '2026-03-05',
+      actor: 'test',
+      timeZone: TZ,
+      asOf: AS_OF,
+    });
+    // Imported after the run was recorded, numbered between the two it covers.
+    await ingest(t, unannounced('G-002', '2026-03-05'));
+    const status = await executeRun(t.db, run.id, { chunkSize: 1 });
+    expect(status.cases).toBe(2);
+    expect(await announcedResult(run.id, 'G-001')).toBe('fail');
+    expect(await announcedResult(run.id, 'G-003')).toBe('fail');
+    expect(await caseResults(t.db, run.id, 'G-002')).toBeNull();
+  });
+});
