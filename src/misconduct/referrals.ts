@@ -20,15 +20,13 @@ import { type DeniedEvent, listAlerts, listDeniedEvents } from '../cases/index.t
 import type { Db, DbOrTx } from '../db/client.ts';
 import { getBureau } from '../org/service.ts';
 import { addDays, startOfLocalDay } from '../platform/time.ts';
-import { getVerificationPolicy } from '../verification/policy.ts';
-// The file itself, not the module's index: that index leads back here through the pages, and
-// the tracker must be set on a module that has finished loading.
 import {
+  getVerificationPolicy,
   listFailuresForReferral,
   type ReferralItem,
   setReferralTracker,
   settledRunId,
-} from '../verification/referrals.ts';
+} from '../verification/index.ts';
 import { bureauToday, registerMatter } from './intake.ts';
 import { type MisconductPolicy, misconductPolicy } from './policy.ts';
 import { misconductMatters } from './schema.ts';
