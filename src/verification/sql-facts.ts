@@ -126,13 +126,7 @@ function sodOverlaps(sod: Pick<SodRule, 'actions' | 'conflicts'>[]): SQL {
 export type EventSelection = { range: CaseRange } | { where: SQL };
 
 function eventWhere(sel: EventSelection): SQL {
-  if ('where' in sel) return sel.where;
-  const range = sel.range;
-  return 'list' in range
-    ? sql`e.case_no = any(${textArray(range.list)}::text[])`
-    : range.hi === null
-      ? sql`e.case_no > ${range.lo}`
-      : sql`e.case_no > ${range.lo} and e.case_no <= ${range.hi}`;
+  return 'where' in sel ? sel.where : rangeWhere('e.case_no', sel.range);
 }
 
 /**
