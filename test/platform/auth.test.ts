@@ -168,14 +168,51 @@ describe('API tokens trusted from memory (tokenPrincipal with cacheMs)', () => {
   it('forgets every token when one is revoked here, and does not let a racing look-up put it back', async () => {
     const a = await createToken(t.db, { name: 'mem-2', role: 'system' }, 'test');
     const b = await createToken(t.db, { name: 'mem-3', role: 'system' }, 'test');
-    expect(await tokenPrincipal(t.db, b.token, { cacheMs: 60_000 })).not.toBeNull();
+    // The same database, with the next token look-up held after it has read its row: the
+    // revocation commits in between, as it can under load.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let holdNext = false;
+    const held = <B extends object>(builder: B): B =>
+      new Proxy(builder, {
+        get(target, prop) {
+          const v = Reflect.get(target, prop, target);
+          if (prop === 'then')
+            return (ok: (x: unknown) => unknown, fail: (e: unknown) => unknown) =>
+              (target as unknown as Promise<unknown>)
+                .then(async (rows) => {
+                  await gate;
+                  return rows;
+                })
+                .then(ok, fail);
+          return typeof v === 'function' ? (...args: unknown[]) => held(v.apply(target, args)) : v;
+        },
+      });
+    const db = new Proxy(t.db, {
+      get(target, prop) {
+        const v = Reflect.get(target, prop, target);
+        if (prop === 'select' && holdNext) {
+          holdNext = false;
+          return (...args: unknown[]) => held((v as (...a: unknown[]) => object).apply(target, args));
+        }
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    expect(await tokenPrincipal(db, b.token, { cacheMs: 60_000 })).not.toBeNull();
     await revokeElsewhere(b.id);
-    const racing = tokenPrincipal(t.db, a.token, { cacheMs: 60_000 });
-    await revokeToken(t.db, a.id, 'test');
-    await racing;
-    expect(await tokenPrincipal(t.db, a.token, { cacheMs: 60_000 })).toBeNull();
+    holdNext = true;
+    const racing = tokenPrincipal(db, a.token, { cacheMs: 60_000 });
+    // Its query goes out first (a query is sent when awaited, a microtask later).
+    await new Promise((r) => setImmediate(r));
+    await revokeToken(db, a.id, 'test');
+    release();
+    // It read the row before the revocation: it answers with it, but must not keep it.
+    expect(await racing).toMatchObject({ id: a.id });
+    expect(await tokenPrincipal(db, a.token, { cacheMs: 60_000 })).toBeNull();
     // b was revoked by "another process"; the revocation here made this one forget b too
-    expect(await tokenPrincipal(t.db, b.token, { cacheMs: 60_000 })).toBeNull();
+    expect(await tokenPrincipal(db, b.token, { cacheMs: 60_000 })).toBeNull();
   });
 
   it('keeps no secret: the memory is keyed by the hash, and the token is not in what is kept', async () => {
