@@ -42,7 +42,9 @@ const envSchema = z.object({
     .enum(['true', 'false', '1', '0', ''])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
-  API_TOKEN_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(10),
+  // Bounded: a token revoked by another process (the CLI, a second server) stays usable here
+  // for up to this long.
+  API_TOKEN_CACHE_SECONDS: z.coerce.number().min(0).max(60).default(10),
 });
 
 export interface Config {
