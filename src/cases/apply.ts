@@ -352,6 +352,17 @@ interface DecisionColumns {
   policyVersion: string | null;
 }
 
+/** A grant's rule is one frozen object shared by every decision it allows: its JSON is made once. */
+const ruleTexts = new WeakMap<object, string>();
+function ruleJson(rule: object): string {
+  let text = ruleTexts.get(rule);
+  if (text === undefined) {
+    text = JSON.stringify(rule);
+    ruleTexts.set(rule, text);
+  }
+  return text;
+}
+
 function decide(
   decider: Decider,
   c: CaseRow,
@@ -373,7 +384,9 @@ function decide(
         project,
         seal: e.action === 'seal' ? (e.data.seal as Seal) : undefined,
         stage: e.action === 'return' ? (e.data.stage as Stage) : undefined,
-        history: history.slice(),
+        // Not copied: the engine reads it while deciding and keeps no reference to the array
+        // (a conflict names one of its events, which are never changed).
+        history,
       },
     });
     return {
@@ -381,7 +394,7 @@ function decide(
       via: d.via ?? null,
       post: d.post ?? null,
       actingFor: d.actingFor ?? null,
-      rule: d.rule ? JSON.stringify(d.rule) : null,
+      rule: d.rule ? ruleJson(d.rule) : null,
       // An allowed decision is fully told by via, post, actingFor and rule; the explanation is
       // kept where it matters, for denials (and it is most of a row's size).
       reasons: d.allowed ? '[]' : JSON.stringify(d.reasons ?? []),
