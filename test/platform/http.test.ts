@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.ts';
 import { jsonHeaders, loginAs, testApp } from '../helpers.ts';
 
 describe('HTTP basics', () => {
@@ -109,6 +110,32 @@ describe('HTTP through the real server (@hono/node-server)', () => {
       const res = await fetch(url + path, init);
       await res.arrayBuffer();
       expect(secure(res.headers), `${init.method ?? 'GET'} ${path}`).toEqual(expected);
+    }
+  });
+
+  it("keeps a handler's own value of a secure header, on the server as in app.request", async () => {
+    const app = createApp(t.deps);
+    app.get('/test-own-referrer-policy', (c) => {
+      c.header('Referrer-Policy', 'no-referrer');
+      return c.text('ok');
+    });
+    const inProcess = await app.request('/test-own-referrer-policy');
+    let stop!: () => void;
+    const base = await new Promise<string>((resolve) => {
+      const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
+        stop = () => server.close();
+        resolve(`http://127.0.0.1:${info.port}`);
+      });
+    });
+    try {
+      const served = await fetch(`${base}/test-own-referrer-policy`);
+      await served.arrayBuffer();
+      for (const res of [inProcess, served]) {
+        expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+        expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      }
+    } finally {
+      stop();
     }
   });
 
