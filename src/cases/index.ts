@@ -71,7 +71,6 @@ export {
   caseEventsOf,
   caseFilterSql,
   caseNumberRanges,
-  casesWithEvents,
   type DeniedEvent,
   getCaseRecord,
   lightCondition,

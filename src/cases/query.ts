@@ -343,45 +343,6 @@ export async function listAlerts(db: DbOrTx, f: AlertFilters = {}, limit = 200) 
     .limit(Math.min(Math.max(limit, 1), 1000));
 }
 
-/**
- * Cases received between two local dates with their events, streamed case by case in pages (for
- * verification runs and reports that need the events in JavaScript; set-based work should
- * query the tables directly with `caseFilterSql`).
- *
- * @example
- * for await (const { caseNo, events } of casesWithEvents(db, { receivedFrom: '2026-03-01', receivedTo: '2026-03-31' }, tz)) ...
- */
-export async function* casesWithEvents(db: DbOrTx, filters: CaseFilters, timeZone: string, pageSize = 2000) {
-  let after = '';
-  const today = '9999-12-31';
-  for (;;) {
-    const page = await db
-      .select({ c: cases, s: caseState })
-      .from(caseState)
-      .innerJoin(cases, eq(cases.caseNo, caseState.caseNo))
-      .where(and(caseFilterSql(filters, { today, timeZone }), sql`${caseState.caseNo} > ${after}`))
-      .orderBy(asc(caseState.caseNo))
-      .limit(pageSize);
-    if (page.length === 0) return;
-    const first = page[0].c.caseNo;
-    const last = page[page.length - 1].c.caseNo;
-    const events = await db
-      .select()
-      .from(caseEvents)
-      .where(and(gte(caseEvents.caseNo, first), lte(caseEvents.caseNo, last)))
-      .orderBy(asc(caseEvents.caseNo), asc(caseEvents.seq));
-    const byCase = new Map<string, (typeof events)[number][]>();
-    for (const e of events) {
-      const list = byCase.get(e.caseNo) ?? [];
-      list.push(e);
-      byCase.set(e.caseNo, list);
-    }
-    for (const { c, s } of page)
-      yield { caseNo: c.caseNo, case: c, state: s, events: byCase.get(c.caseNo) ?? [] };
-    after = last;
-  }
-}
-
 /** An event whose actor had no authority for it at the time (`allowed = false` at ingestion). */
 export interface DeniedEvent {
   caseNo: string;

@@ -70,29 +70,16 @@ export interface RegisterInput {
   supersedes?: string | null;
 }
 
-/** Records an issued document (and marks the one it supersedes). Audited. */
-export async function registerIssuedDocument(tx: Tx, input: RegisterInput, actor: string) {
-  await registerIssuedDocuments(tx, [input], actor);
-}
-
 /** Rows of issued_documents per INSERT: PDFs are tens of kilobytes each. */
 const ROWS_PER_INSERT = 50;
 
-/**
- * Records issued documents with multi-row inserts and one audit append for all of them (and marks
- * what each supersedes), in the caller's transaction.
- */
-export async function registerIssuedDocuments(tx: Tx, inputs: RegisterInput[], actor: string) {
-  for (const input of inputs)
-    if (!/^[0-9a-f]{64}$/.test(input.sha256))
-      throw new AppError('UNPROCESSABLE', 'sha256 must be 64 hex digits');
-  for (let i = 0; i < inputs.length; i += ROWS_PER_INSERT)
-    await tx.insert(issuedDocuments).values(inputs.slice(i, i + ROWS_PER_INSERT).map((d) => rowOf(d, actor)));
-  await markSuperseded(tx, inputs);
-  await appendAudit(
-    tx,
-    inputs.map((d) => auditOf(d, actor)),
-  );
+/** Records an issued document (and marks the one it supersedes), in the caller's transaction. Audited. */
+export async function registerIssuedDocument(tx: Tx, input: RegisterInput, actor: string) {
+  if (!/^[0-9a-f]{64}$/.test(input.sha256))
+    throw new AppError('UNPROCESSABLE', 'sha256 must be 64 hex digits');
+  await tx.insert(issuedDocuments).values(rowOf(input, actor));
+  await markSuperseded(tx, [input]);
+  await appendAudit(tx, auditOf(input, actor));
 }
 
 function rowOf(input: RegisterInput, actor: string): typeof issuedDocuments.$inferInsert {

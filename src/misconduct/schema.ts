@@ -9,7 +9,6 @@ import { sql } from 'drizzle-orm';
 import {
   boolean,
   customType,
-  date,
   index,
   integer,
   jsonb,
@@ -17,12 +16,9 @@ import {
   primaryKey,
   serial,
   text,
-  timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-
-const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
-const day = (name: string) => date(name, { mode: 'string' });
+import { day, tstz } from '../db/columns.ts';
 
 /** Raw bytes (evidence files). */
 export const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({

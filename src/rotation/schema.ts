@@ -4,21 +4,8 @@
  * draft may also be archived unapproved). A trigger (migration `rotation_guard`) refuses any
  * change to a plan's content and any other change of state; the moves table is append-only.
  */
-import {
-  boolean,
-  date,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  serial,
-  text,
-  timestamp,
-  uniqueIndex,
-} from 'drizzle-orm/pg-core';
-
-const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
-const day = (name: string) => date(name, { mode: 'string' });
+import { boolean, index, integer, jsonb, pgTable, serial, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { day, tstz } from '../db/columns.ts';
 
 export const planStates = ['draft', 'approved', 'applied', 'archived'] as const;
 export type PlanState = (typeof planStates)[number];

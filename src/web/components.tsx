@@ -108,6 +108,12 @@ export function Select(p: SelectProps) {
 /** Hidden CSRF field for forms that POST with a session. */
 export const Csrf = ({ v }: { v: View }) => <input type="hidden" name="_csrf" value={v.csrf} />;
 
+/** The options of a yes / no filter (values `yes`, `no`). */
+export const yesNoOptions = (v: View) => [
+  { value: 'yes', label: v.t('common.yes') },
+  { value: 'no', label: v.t('common.no') },
+];
+
 export function YesNo({ v, value }: { v: View; value: boolean }) {
   return <span class={value ? 'yes' : 'no'}>{v.t(value ? 'common.yes' : 'common.no')}</span>;
 }

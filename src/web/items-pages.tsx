@@ -11,7 +11,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { businessCodes, itemProfile, searchItems } from '../org/query.ts';
 import type { AppEnv } from '../platform/http.ts';
-import { Empty, Facts, Pager, Select, YesNo } from './components.tsx';
+import { Empty, Facts, Pager, Select, YesNo, yesNoOptions } from './components.tsx';
 import { notFoundPage, pageGuard } from './guard.tsx';
 import { businessLabel, FilterForm, PAGE_SIZE, pageParam, textParam } from './org-shared.tsx';
 import { registerPage } from './registry.ts';
@@ -84,10 +84,7 @@ itemPages.get(itemsPage.path, pageGuard(itemsPage), async (c) => {
             value={onlineQ}
             empty="common.all"
             autosubmit
-            options={[
-              { value: 'yes', label: v.t('common.yes') },
-              { value: 'no', label: v.t('common.no') },
-            ]}
+            options={yesNoOptions(v)}
           />
         </FilterForm>
         {result.total === 0 ? (

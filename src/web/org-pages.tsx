@@ -11,7 +11,7 @@ import { orgChoices, orgOverview, postsWithHolders, staffProfile } from '../org/
 import { getBureau } from '../org/service.ts';
 import type { AppEnv } from '../platform/http.ts';
 import { localDate } from '../platform/time.ts';
-import { Empty, Facts, Pager, Select } from './components.tsx';
+import { Empty, Facts, Pager, Select, yesNoOptions } from './components.tsx';
 import { pageGuard } from './guard.tsx';
 import { Businesses, FilterForm, PAGE_SIZE, pageParam, StaffLink, tenure, textParam } from './org-shared.tsx';
 import { registerPage } from './registry.ts';
@@ -186,10 +186,7 @@ orgPages.get(postsPage.path, pageGuard(postsPage), async (c) => {
             value={keyQ}
             empty="common.all"
             autosubmit
-            options={[
-              { value: 'yes', label: v.t('common.yes') },
-              { value: 'no', label: v.t('common.no') },
-            ]}
+            options={yesNoOptions(v)}
           />
         </FilterForm>
         {list.length === 0 ? (

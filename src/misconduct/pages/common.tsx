@@ -41,6 +41,10 @@ export function levelLabel(
   return v.locale === 'en' ? `Level ${level}: ${name}` : `${level}级 ${name}`;
 }
 
+/** A fault type's name in the page's language (its code when the policy no longer has it). */
+export const faultName = (policy: MisconductPolicy, code: string, v: View) =>
+  policy.faultTypes.find((f) => f.code === code)?.name[v.locale] ?? code;
+
 /** May this principal act on every matter (not only their own)? */
 export const unconditional = (c: Context<AppEnv>, action: Action) =>
   c

@@ -43,7 +43,7 @@ import {
   startInvestigation,
   updateMatter,
 } from '../workflow.ts';
-import { allMattersGuard, LightBadge, levelLabel, textFor, unconditional } from './common.tsx';
+import { allMattersGuard, faultName, LightBadge, levelLabel, textFor, unconditional } from './common.tsx';
 import { type M, pageText } from './strings.ts';
 
 export const mattersPage = registerPage({
@@ -165,9 +165,6 @@ matterPages.get('/misconduct', allMattersGuard('read'), async (c) => {
     },
   });
 });
-
-const faultName = (policy: MisconductPolicy, code: string, v: View) =>
-  policy.faultTypes.find((f) => f.code === code)?.name[v.locale] ?? code;
 
 // ---- one matter ---------------------------------------------------------------------------------
 

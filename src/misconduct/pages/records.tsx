@@ -19,7 +19,7 @@ import { effectsOverview, isBarredFromMerit } from '../effects.ts';
 import { ctxOf } from '../routes.ts';
 import { misconductStats } from '../stats.ts';
 import { decisionQueue, ownMatters } from '../views.ts';
-import { allMattersGuard, LightBadge, levelLabel, textFor } from './common.tsx';
+import { allMattersGuard, faultName, LightBadge, levelLabel, textFor } from './common.tsx';
 import { type M, pageText } from './strings.ts';
 
 export const queuePage = registerPage({
@@ -82,12 +82,7 @@ recordPages.get(queuePage.path, allMattersGuard('decide'), async (c) => {
                 <td>
                   <LightBadge m={m} light={r.light} />
                 </td>
-                <td>
-                  {r.faultType
-                    ? (ctx.policy.faultTypes.find((f) => f.code === r.faultType)?.name[v.locale] ??
-                      r.faultType)
-                    : '—'}
-                </td>
+                <td>{r.faultType ? faultName(ctx.policy, r.faultType, v) : '—'}</td>
                 <td>
                   {r.persons.map((p) => `${p.staff} ${levelLabel(m, ctx.policy, v, p.proposed)}`).join('；')}
                 </td>
@@ -139,12 +134,7 @@ recordPages.get(minePage.path, pageGuard(minePage), async (c) => {
                     <td>
                       <a href={`/misconduct/${r.id}`}>{r.id}</a>
                     </td>
-                    <td>
-                      {r.faultType
-                        ? (ctx.policy.faultTypes.find((f) => f.code === r.faultType)?.name[v.locale] ??
-                          r.faultType)
-                        : '—'}
-                    </td>
+                    <td>{r.faultType ? faultName(ctx.policy, r.faultType, v) : '—'}</td>
                     <td>{levelLabel(m, ctx.policy, v, r.final)}</td>
                     <td>{r.decidedOn ? v.date(r.decidedOn) : '—'}</td>
                     <td>{r.documentNumber ?? '—'}</td>
@@ -316,7 +306,7 @@ recordPages.get('/misconduct/stats', allMattersGuard('read'), async (c) => {
               m={m}
               title="byFaultType"
               counts={s.decisions.byFaultType}
-              label={(k) => policy.faultTypes.find((f) => f.code === k)?.name[v.locale] ?? k}
+              label={(k) => faultName(policy, k, v)}
             />
             <CountTable
               v={v}
