@@ -18,7 +18,7 @@ export const appendOnlyTables = [
   'report_versions',
   'rotation_plan_moves',
   'verification_runs',
-  'verification_results',
+  'verification_result_chunks',
   'verification_findings',
   'verification_rulings',
   'verification_referrals',

@@ -9,11 +9,15 @@
  * const ctx = await runContext(db, { timeZone, from: '2026-03-01', to: '2026-03-31', asOf: new Date() });
  * ctx.sod // [{ id: 'accept-not-approve', actions: ['approve'], conflicts: ['accept'], items: [...] }]
  */
+
+import { sql } from 'drizzle-orm';
 import { type AuthorityEngine, getAuthorityEngine } from '../authority/index.ts';
 import { getCalendar, type WorkingCalendar } from '../calendar/index.ts';
+import { caseState } from '../cases/index.ts';
 import type { Db } from '../db/client.ts';
+import { queryRows } from '../db/client.ts';
 import { absenceHistory, assignmentHistory, getBureau, listItems, listPosts } from '../org/service.ts';
-import { addDays } from '../platform/time.ts';
+import { addDays, localDate } from '../platform/time.ts';
 import { type SqlCalendar, sqlCalendar } from './sql-calendar.ts';
 
 export interface ItemFact {
@@ -105,6 +109,33 @@ function selected(
   if (sel.atWindow !== undefined && sel.atWindow !== item.atWindow) return false;
   if (sel.online !== undefined && sel.online !== item.online) return false;
   return true;
+}
+
+/**
+ * The context of a run asked at `asOf` (in `timeZone`) over a period ending `periodTo` (none for
+ * a list of cases). Its span of dates runs from a month before the ledger's first receipt to 400
+ * days past the asking or the period's end, whichever is later; it does not depend on the
+ * period's start, so every run asked on the same day over a past period has the same context
+ * (and may copy the results cache: results-cache.ts).
+ */
+export async function contextAt(
+  db: Db,
+  opts: { timeZone: string; asOf: Date; periodTo?: string | null; calendar?: WorkingCalendar },
+): Promise<RunContext> {
+  const asOfDate = localDate(opts.asOf, opts.timeZone);
+  const [row] = await queryRows<{ first: Date | string | null }>(
+    db,
+    sql`select min(${caseState.receivedAt}) as first from ${caseState}`,
+  );
+  const first = row?.first ? localDate(new Date(row.first), opts.timeZone) : asOfDate;
+  const end = [asOfDate, opts.periodTo ?? asOfDate].sort()[1];
+  return runContext(db, {
+    timeZone: opts.timeZone,
+    spanFrom: addDays([first, asOfDate].sort()[0], -31),
+    spanTo: addDays(end, 400),
+    asOfDate,
+    calendar: opts.calendar,
+  });
 }
 
 /** Gathers the run's parameter facts. */

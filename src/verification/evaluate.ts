@@ -1,9 +1,10 @@
 /**
  * Assembles the checks into queries. `checkQuery` is one check as one set-based query (every case
  * of a range with its result); `evaluationQuery` evaluates all of a run's checks in the same pass
- * over the per-case facts (stored, or computed from the events: sql-facts.ts), stores one result
- * row per case (INSERT ... SELECT, in the database), and returns only the failing cases to be
- * worded (a bounded pass in JavaScript).
+ * over the per-case facts (stored, or computed from the events: sql-facts.ts), stores the results
+ * in chunks of cases (INSERT ... SELECT, in the database), and returns only the failing cases to
+ * be worded (a bounded pass in JavaScript). `cacheEvaluationQuery` does the same into the results
+ * cache, and `copyQuery` makes a run's results from that cache (results-cache.ts).
  *
  * @example
  * const [row] = await queryRows(db, evaluationQuery({ ...facts, runId: 7, checks: ['timely', 'receipt'] }));
@@ -15,7 +16,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { CheckName } from './policy.ts';
 import { addWorking } from './sql-calendar.ts';
 import { type CheckSql, checkSqls, prepareAlias } from './sql-checks.ts';
-import { type FactsInput, factsCtes } from './sql-facts.ts';
+import { type FactsInput, factsCtes, inPeriod, rangeWhere } from './sql-facts.ts';
 
 /** What a failing check carries out of SQL. */
 export interface RawFailure {
@@ -77,11 +78,41 @@ export function checkQuery(check: CheckName, input: FactsInput): SQL {
     order by x.case_no`;
 }
 
+/** Cases per row of `verification_result_chunks` at most. */
+export const RESULT_CHUNK = 10_000;
+
 /**
- * All `checks` over a range: stores `(runId, case_no, results)` for each in-scope case and returns
- * one row `{ n, rows }` with the count and the failing cases' failures.
+ * Stores the rows `(case_no, results)` of the relation `source` (one range of a run) as the run's
+ * result chunks of up to RESULT_CHUNK consecutive cases, each in case-number order (a
+ * data-modifying CTE). `small`: the range holds at most RESULT_CHUNK cases, so it is one chunk,
+ * built without numbering the rows.
  */
-export function evaluationQuery(input: FactsInput & { runId: number; checks: CheckName[] }): SQL {
+function chunkInsert(runId: number, source: SQL, small = false): SQL {
+  if (small)
+    // The arrays keep the order of the sorted subquery (both built in the same pass, so
+    // case_nos[i] and results[i] belong together): cheaper than sorting inside each aggregate.
+    return sql`insert into verification_result_chunks (run_id, first_case, last_case, case_nos, results)
+    select ${runId}, min(case_no), max(case_no), array_agg(case_no), array_agg(results)
+    from (select case_no, results from ${source} order by case_no) s
+    having count(*) > 0`;
+  return sql`insert into verification_result_chunks (run_id, first_case, last_case, case_nos, results)
+  select ${runId}, min(case_no), max(case_no), array_agg(case_no order by case_no), array_agg(results order by case_no)
+  from (select case_no, results, (row_number() over (order by case_no) - 1) / ${sql.raw(String(RESULT_CHUNK))} as g
+    from ${source}) q
+  group by g`;
+}
+
+/** `n`, `patterns` (how many cases have each result string) and the failing cases' failures of `out`. */
+const outSummary = sql`select (select count(*) from out)::int as n,
+  coalesce((select jsonb_object_agg(results, k) from (select results, count(*) as k from out group by results) g), '{}') as patterns,
+  coalesce((select jsonb_agg(jsonb_build_object('c', case_no, 'f', fails) order by case_no)
+    from out where fails is not null), '[]'::jsonb) as rows`;
+
+/**
+ * Every in-scope case of the range with its result string and, when a check failed, its failures
+ * (`out`, after the facts' CTEs).
+ */
+function evaluated(input: FactsInput & { checks: CheckName[] }): SQL {
   const all = checkSqls(input.ctx, input.policy, input.importId);
   const results = sql.join(
     input.checks.map((_, i) => letter(i)),
@@ -93,17 +124,68 @@ export function evaluationQuery(input: FactsInput & { runId: number; checks: Che
   );
   return sql`with ${factsCtes(input)},
 out as materialized (
-  select x.case_no, r.results,
+  select x.case_no, x.last_import, x.scope_ds, r.results,
     case when strpos(r.results, 'f') > 0 then jsonb_strip_nulls(jsonb_build_object(${fails})) end as fails
   from x cross join cal ${clockLateral} ${prepared(all, input.checks)} ${problemsLateral(all, input.checks)}
   cross join lateral (select ${results} as results offset 0) r
-),
+)`;
+}
+
+/**
+ * All `checks` over a range for a run: stores the run's result chunks and returns one row
+ * `{ n, patterns, rows }` with the count, the result strings' counts and the failing cases' failures.
+ */
+export function evaluationQuery(input: FactsInput & { runId: number; checks: CheckName[] }): SQL {
+  return sql`${evaluated(input)},
+ins as (${chunkInsert(input.runId, sql`out`)})
+${outSummary}`;
+}
+
+/**
+ * All `checks` over a range into the results cache (`verification_case_results`): replaces the
+ * range's cached results, drops their cached findings (the caller stores the new ones, worded)
+ * and returns `{ n, patterns, rows }` as `evaluationQuery` does.
+ */
+export function cacheEvaluationQuery(input: FactsInput & { checks: CheckName[] }): SQL {
+  return sql`${evaluated(input)},
+del as (delete from verification_case_findings where case_no in (select case_no from out)),
 ins as (
-  insert into verification_results (run_id, case_no, results)
-  select ${input.runId}, case_no, results from out
+  insert into verification_case_results (case_no, last_import, scope_ds, results)
+  select case_no, last_import, scope_ds, results from out
+  on conflict (case_no) do update set last_import = excluded.last_import, scope_ds = excluded.scope_ds,
+    results = excluded.results
+)
+${outSummary}`;
+}
+
+/**
+ * A run's range from the results cache, current for the run's context: stores the run's result
+ * chunks and findings from the cached rows of its cases, and returns `{ n, patterns, failures,
+ * failed }` (counts; nothing to word).
+ */
+export function copyQuery(input: {
+  runId: number;
+  importId: number;
+  period: FactsInput['period'];
+  range: FactsInput['range'];
+  /** At most RESULT_CHUNK cases in the range. */
+  small: boolean;
+}): SQL {
+  const { runId, importId, period, range, small } = input;
+  return sql`with out as materialized (
+  select r.case_no, r.results from verification_case_results r
+  where ${rangeWhere('r.case_no', range)} and r.last_import <= ${importId} and ${inPeriod('r.scope_ds', period)}
+),
+ch as (${chunkInsert(runId, sql`out`, small)}),
+fi as (
+  insert into verification_findings (run_id, case_no, "check", reason, params, detail, detail_en, staff, fault_type)
+  select ${runId}, f.case_no, f.check, f.reason, f.params, f.detail, f.detail_en, f.staff, f.fault_type
+  from verification_case_findings f join out on out.case_no = f.case_no
+  where ${rangeWhere('f.case_no', range)} and strpos(out.results, 'f') > 0
+  returning 1
 )
 select (select count(*) from out)::int as n,
   coalesce((select jsonb_object_agg(results, k) from (select results, count(*) as k from out group by results) g), '{}') as patterns,
-  coalesce((select jsonb_agg(jsonb_build_object('c', case_no, 'f', fails) order by case_no)
-    from out where fails is not null), '[]'::jsonb) as rows`;
+  (select count(*) from fi)::int as failures,
+  (select count(*) from out where strpos(results, 'f') > 0)::int as failed`;
 }

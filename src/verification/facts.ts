@@ -31,7 +31,7 @@ import { verificationCaseFacts, verificationFactsState } from './schema.ts';
 import { eventFacts, FACT_COLUMNS } from './sql-facts.ts';
 
 /** Bump when `eventFacts` changes what it computes: the table is then rebuilt. */
-const FACTS_VERSION = 1;
+const FACTS_VERSION = 2;
 export const FACTS_LOCK = LOCKS.verificationFacts;
 const STATE_ID = 1;
 /** Cases per statement of a rebuild. */

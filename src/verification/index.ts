@@ -48,6 +48,7 @@ export {
   listFindings,
   listRuns,
   type RunView,
+  resultStrings,
 } from './query.ts';
 export {
   listFailuresForReferral,
@@ -61,6 +62,13 @@ export {
   settledRunId,
 } from './referrals.ts';
 export {
+  type ResultsRefresh,
+  type ResultsState,
+  refreshCaseResults,
+  refreshPresentResults,
+  resultsState,
+} from './results-cache.ts';
+export {
   buildRulingDocument,
   type IssuedRuling,
   type IssueRulingsInput,
@@ -72,6 +80,7 @@ export {
 } from './ruling.ts';
 export {
   createRun,
+  type ExecuteOptions,
   executeRun,
   type Run,
   type RunInput,
@@ -85,7 +94,7 @@ export {
   verificationFactsState,
   verificationFindings,
   verificationReferrals,
-  verificationResults,
+  verificationResultChunks,
   verificationRulings,
   verificationRunStatus,
   verificationRuns,

@@ -17,10 +17,11 @@ import { AppError } from '../platform/errors.ts';
 import { type CheckName, isCheckName } from './policy.ts';
 import {
   verificationFindings,
-  verificationResults,
+  verificationResultChunks,
   verificationRunStatus,
   verificationRuns,
 } from './schema.ts';
+import { textArray } from './sql-facts.ts';
 import { describeResult, type ResultName } from './wording.ts';
 
 /** A running run whose progress row has not moved for this long is reported as interrupted. */
@@ -95,16 +96,36 @@ export interface FindingPage {
   total: number;
 }
 
+/** The result strings (one letter per check) of `caseNos` in a run; cases not in it are absent. */
+export async function resultStrings(
+  db: DbOrTx,
+  runId: number,
+  caseNos: string[],
+): Promise<Map<string, string>> {
+  if (caseNos.length === 0) return new Map();
+  const sorted = [...caseNos].sort();
+  const rows = await queryRows<{ case_no: string; results: string }>(
+    db,
+    sql`select u.case_no, u.results
+      from ${verificationResultChunks} k cross join unnest(k.case_nos, k.results) as u(case_no, results)
+      where k.run_id = ${runId} and k.last_case >= ${sorted[0]} and k.first_case <= ${sorted.at(-1)!}
+        and u.case_no = any(${textArray(sorted)}::text[])`,
+  );
+  return new Map(rows.map((r) => [r.case_no, r.results]));
+}
+
 const LETTER: Record<ResultName, string> = { pass: 'p', fail: 'f', not_applicable: 'n' };
 const RESULT: Record<string, ResultName> = { p: 'pass', f: 'fail', n: 'not_applicable' };
 
-function encode(v: [string, string, number | string]) {
+function encode(v: [kind: 'f' | 'r', key: string, ...at: (number | string)[]]) {
   return Buffer.from(JSON.stringify(v)).toString('base64url');
 }
-function decode(cursor: string, kind: 'f' | 'r'): [string, number | string] {
+/** A cursor's key and positions: `f` (findings) [caseNo, check], `r` (results) [firstCase, ord, i]. */
+function decode(cursor: string, kind: 'f' | 'r'): [string, ...(number | string)[]] {
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 3 && v[0] === kind && typeof v[1] === 'string') return [v[1], v[2]];
+    if (Array.isArray(v) && v.length === (kind === 'f' ? 3 : 4) && v[0] === kind && typeof v[1] === 'string')
+      return v.slice(1) as [string, ...(number | string)[]];
   } catch {
     // fall through
   }
@@ -167,20 +188,32 @@ export async function listFindings(
       total: n,
     };
   }
-  const conds: SQL[] = [sql`r.run_id = ${runId}`];
+  // Results are read chunk by chunk (results-cache.ts, evaluate.ts), in the order of the chunks
+  // (by first case) and of the cases within each (their position `ord`), so a page sorts only
+  // the chunks it reaches.
+  const conds: SQL[] = [sql`k.run_id = ${runId}`];
   if (f.check) conds.push(sql`c.name = ${f.check}`);
-  if (f.caseNo) conds.push(sql`r.case_no = ${f.caseNo}`);
-  if (f.result) conds.push(sql`substr(r.results, c.i::int, 1) = ${LETTER[f.result]}`);
-  const from = sql`${verificationResults} r cross join unnest(${`{${checks.join(',')}}`}::text[]) with ordinality as c(name, i)`;
-  const [{ n }] = await queryRows<{ n: number }>(
-    db,
-    sql`select count(*)::int as n from ${from} where ${sql.join(conds, sql` and `)}`,
-  );
+  if (f.caseNo) conds.push(sql`${f.caseNo} between k.first_case and k.last_case and u.case_no = ${f.caseNo}`);
+  if (f.result) conds.push(sql`substr(u.results, c.i::int, 1) = ${LETTER[f.result]}`);
+  const from = sql`${verificationResultChunks} k
+    cross join unnest(k.case_nos, k.results) with ordinality as u(case_no, results, ord)
+    cross join unnest(${`{${checks.join(',')}}`}::text[]) with ordinality as c(name, i)`;
+  const n = f.caseNo ? null : await summedTotal(db, runId, checks, f);
+  const [counted] =
+    n === null
+      ? await queryRows<{ n: number }>(
+          db,
+          sql`select count(*)::int as n from ${from} where ${sql.join(conds, sql` and `)}`,
+        )
+      : [{ n }];
   if (opts.cursor) {
-    const [caseNo, i] = decode(opts.cursor, 'r');
-    conds.push(sql`(r.case_no, c.i::int) > (${caseNo}, ${Number(i)}::int)`);
+    const [first, ord, i] = decode(opts.cursor, 'r');
+    conds.push(sql`k.first_case >= ${first}`);
+    conds.push(sql`(k.first_case, u.ord, c.i) > (${first}, ${Number(ord)}::bigint, ${Number(i)}::bigint)`);
   }
   const rows = await queryRows<{
+    first_case: string;
+    ord: number;
     case_no: string;
     name: string;
     i: number;
@@ -192,13 +225,13 @@ export async function listFindings(
     fault_type: string | null;
   }>(
     db,
-    sql`select r.case_no, c.name, c.i::int as i, substr(r.results, c.i::int, 1) as res,
-          f.detail, f.detail_en, f.staff, f.reason, f.fault_type
+    sql`select k.first_case, u.ord::int as ord, u.case_no, c.name, c.i::int as i,
+          substr(u.results, c.i::int, 1) as res, f.detail, f.detail_en, f.staff, f.reason, f.fault_type
         from ${from}
-        left join ${verificationFindings} f on f.run_id = r.run_id and f.case_no = r.case_no and f.check = c.name
-          and substr(r.results, c.i::int, 1) = 'f'
+        left join ${verificationFindings} f on f.run_id = k.run_id and f.case_no = u.case_no and f.check = c.name
+          and substr(u.results, c.i::int, 1) = 'f'
         where ${sql.join(conds, sql` and `)}
-        order by r.case_no, c.i
+        order by k.first_case, u.ord, c.i
         limit ${limit + 1}`,
   );
   const page = rows.slice(0, limit);
@@ -219,18 +252,37 @@ export async function listFindings(
         };
       return { caseNo: r.case_no, check, result, detail: describeResult(check, result, locale), staff: [] };
     }),
-    nextCursor: rows.length > limit && last ? encode(['r', last.case_no, last.i]) : null,
-    total: n,
+    nextCursor: rows.length > limit && last ? encode(['r', last.first_case, last.ord, last.i]) : null,
+    total: counted.n,
   };
+}
+
+/**
+ * How many results a finished run has for a check and/or result (from its summary, instead of
+ * counting millions of results); null while it runs.
+ */
+async function summedTotal(
+  db: DbOrTx,
+  runId: number,
+  checks: CheckName[],
+  f: FindingFilters,
+): Promise<number | null> {
+  const [s] = await db
+    .select({ status: verificationRunStatus.status, summary: verificationRunStatus.summary })
+    .from(verificationRunStatus)
+    .where(eq(verificationRunStatus.runId, runId));
+  if (s?.status !== 'done') return null;
+  let n = 0;
+  for (const check of f.check ? [f.check] : checks) {
+    const c = s.summary[check] ?? { pass: 0, fail: 0, not_applicable: 0 };
+    n += f.result ? c[f.result] : c.pass + c.fail + c.not_applicable;
+  }
+  return n;
 }
 
 /** Every result of one case in a run (in the run's check order); null when the case was not in it. */
 export async function caseResults(db: DbOrTx, runId: number, caseNo: string, locale: DocLocale = 'zh-CN') {
-  const [row] = await db
-    .select()
-    .from(verificationResults)
-    .where(and(eq(verificationResults.runId, runId), eq(verificationResults.caseNo, caseNo)));
-  if (!row) return null;
+  if (!(await resultStrings(db, runId, [caseNo])).has(caseNo)) return null;
   const page = await listFindings(db, runId, { caseNo }, { limit: 100, locale });
   return page.rows;
 }

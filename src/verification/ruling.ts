@@ -38,12 +38,8 @@ import {
   responsibilityLabel,
 } from './handling.ts';
 import { type CheckName, isCheckName, type VerificationPolicy } from './policy.ts';
-import {
-  verificationFindings,
-  verificationResults,
-  verificationRulings,
-  verificationRuns,
-} from './schema.ts';
+import { resultStrings } from './query.ts';
+import { verificationFindings, verificationRulings, verificationRuns } from './schema.ts';
 
 type Run = typeof verificationRuns.$inferSelect;
 
@@ -91,10 +87,10 @@ export async function rulingFacts(
 ): Promise<Map<string, RulingFacts>> {
   const out = new Map<string, RulingFacts>();
   if (caseNos.length === 0) return out;
-  const results = await db
-    .select()
-    .from(verificationResults)
-    .where(and(eq(verificationResults.runId, run.id), inArray(verificationResults.caseNo, caseNos)));
+  const results = [...(await resultStrings(db, run.id, caseNos))].map(([caseNo, r]) => ({
+    caseNo,
+    results: r,
+  }));
   if (results.length === 0) return out;
   const inRun = results.map((r) => r.caseNo);
   const [caseRows, eventRows, findingRows, staffRows, itemRows] = await Promise.all([

@@ -2,10 +2,16 @@
  * Verification runs: a run covers the cases completed, returned or sent a supplement notice in a
  * period (local dates, inclusive), or a list of case numbers. It is recorded first (with the
  * policy, calendar and authority versions and the ledger's last import, so it can be understood
- * later), then evaluated: the stored per-case facts are brought up to the ledger's last import
- * (facts.ts; nothing to do when the background job or an earlier run already did), and ranges of
- * case numbers are evaluated, each range one set-based query over those facts (evaluate.ts) in
- * its own transaction, two at a time on a server, with the progress row updated after each. The
+ * later), then carried out range by range of case numbers, each range in its own transaction,
+ * two at a time on a server, with the progress row updated after each:
+ * - the stored per-case facts are brought up to the ledger's last import (facts.ts; nothing to
+ *   do when the background job or an earlier run already did);
+ * - a run asked today with the policy in force brings the results cache up to date too
+ *   (results-cache.ts) and copies its cases' results and findings from it, ten thousand cases a
+ *   statement (evaluate.ts `copyQuery`);
+ * - any other run (asked as of another day, a policy of its own, a ledger that has moved on since
+ *   it was recorded) evaluates each range in one set-based query over the facts (evaluate.ts).
+ * Either way a range's results are stored in chunks of cases and its failures as findings. The
  * record and its results are append-only: a re-run is a new run.
  *
  * @example
@@ -16,14 +22,14 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { getAuthorityEngine } from '../authority/index.ts';
 import { getCalendar, isDateString, type WorkingCalendar } from '../calendar/index.ts';
-import { caseImports, caseNumberRanges, caseState, cases } from '../cases/index.ts';
+import { caseImports, caseNumberRanges, cases } from '../cases/index.ts';
 import type { Db } from '../db/client.ts';
 import { queryRows } from '../db/client.ts';
 import { appendAudit } from '../platform/audit.ts';
 import { AppError, type FieldProblem } from '../platform/errors.ts';
-import { addDays, localDate } from '../platform/time.ts';
-import { type RunContext, runContext } from './context.ts';
-import { evaluationQuery, type RawFailure } from './evaluate.ts';
+import { localDate } from '../platform/time.ts';
+import { contextAt, type RunContext } from './context.ts';
+import { copyQuery, evaluationQuery, type RawFailure, RESULT_CHUNK } from './evaluate.ts';
 import { FACTS_LOCK, factsKey, factsState, refreshCaseFacts } from './facts.ts';
 import {
   type CheckName,
@@ -33,14 +39,16 @@ import {
   type VerificationPolicy,
   verificationPolicyVersion,
 } from './policy.ts';
-import { type RunSummary, verificationFindings, verificationRunStatus, verificationRuns } from './schema.ts';
+import { refreshCaseResults, resultsKey, resultsState } from './results-cache.ts';
+import { type RunSummary, verificationRunStatus, verificationRuns } from './schema.ts';
 import type { CaseRange } from './sql-facts.ts';
-import { describeFailure } from './wording.ts';
+import { countPatterns, evaluationSettings, storeFailures, type Wording, wording } from './store.ts';
 
 export const MAX_CASES_LISTED = 10_000;
+/** Ledger cases per range: evaluated, or copied from the results cache (a chunk of results each). */
 const CHUNK = 100_000;
+const COPY_CHUNK = RESULT_CHUNK;
 const LIST_CHUNK = 5_000;
-const FINDINGS_BATCH = 5_000;
 
 export interface RunInput {
   from?: string;
@@ -59,9 +67,14 @@ export type RunStatus = typeof verificationRunStatus.$inferSelect;
 
 export interface ExecuteOptions {
   calendar?: WorkingCalendar;
-  /** Ledger cases per evaluated range (default 100,000). */
+  /** Ledger cases per evaluated range (default 100,000; 10,000 when copied from the results cache). */
   chunkSize?: number;
   onProgress?: (s: { done: number; total: number; cases: number; failures: number }) => void;
+  /**
+   * Copy results from the results cache when it holds this run's context (default true); false
+   * evaluates every case from the facts.
+   */
+  cache?: boolean;
   /**
    * Ranges evaluated at the same time, each in its own transaction and connection (default: 2
    * on a PostgreSQL server, which has the cores and connections for it; 1 on embedded PGlite).
@@ -162,19 +175,6 @@ export async function createRun(db: Db, input: RunInput): Promise<Run> {
   });
 }
 
-/** The span of dates a run's cases can touch: from the ledger's first receipt to past the asking. */
-async function span(db: Db, run: Run): Promise<{ from: string; to: string; asOfDate: string }> {
-  const asOfDate = localDate(run.asOf, run.timeZone);
-  const [row] = await queryRows<{ first: Date | string | null }>(
-    db,
-    sql`select min(${caseState.receivedAt}) as first from ${caseState}`,
-  );
-  const first = row?.first ? localDate(new Date(row.first), run.timeZone) : asOfDate;
-  const from = addDays([first, run.periodFrom ?? first].sort()[0], -31);
-  const end = [asOfDate, run.periodTo ?? asOfDate].sort()[1];
-  return { from, to: addDays(end, 400), asOfDate };
-}
-
 const jobs = new Map<number, Promise<RunStatus>>();
 
 /**
@@ -195,12 +195,10 @@ export async function executeRun(db: Db, runId: number, opts: ExecuteOptions = {
   try {
     const policy = run.policy as unknown as VerificationPolicy;
     const checks = run.checks.filter(isCheckName);
-    const s = await span(db, run);
-    const ctx = await runContext(db, {
+    const ctx = await contextAt(db, {
       timeZone: run.timeZone,
-      spanFrom: s.from,
-      spanTo: s.to,
-      asOfDate: s.asOfDate,
+      asOf: run.asOf,
+      periodTo: run.periodTo,
       calendar: opts.calendar,
     });
     const word = wording(Object.fromEntries(ctx.sod.map((r) => [r.id, r.message])));
@@ -212,10 +210,25 @@ export async function executeRun(db: Db, runId: number, opts: ExecuteOptions = {
     const key = factsKey(run.timeZone, ctx.sod);
     const kept = await factsState(db);
     if (!kept || kept.key === key) await refreshCaseFacts(db, { timeZone: run.timeZone, sod: ctx.sod });
+    // The results cache, for a run of the present day with the policy in force (what the jobs
+    // keep), or when it is this run's context already; any other run evaluates its cases.
+    const resultKey = resultsKey(ctx, run.policyVersion);
+    let copying = false;
+    if (opts.cache !== false) {
+      const present =
+        ctx.asOfDate === localDate(new Date(), run.timeZone) &&
+        run.policyVersion === verificationPolicyVersion(getVerificationPolicy());
+      if (present || (await resultsState(db))?.key === resultKey) {
+        await setStatus(db, runId, { phase: 'results' });
+        await refreshCaseResults(db, { ctx, policy });
+      }
+      const cached = await resultsState(db);
+      copying = cached?.key === resultKey && cached.importId === run.ledgerImportId;
+    }
     const period = run.periodFrom && run.periodTo ? { from: run.periodFrom, to: run.periodTo } : null;
     counts.total = await totalOf(db, run);
     await setStatus(db, runId, { phase: 'evaluating', total: counts.total });
-    const ranges = rangesOf(db, run, opts.chunkSize ?? CHUNK, counts.total);
+    const ranges = rangesOf(db, run, opts.chunkSize ?? (copying ? COPY_CHUNK : CHUNK), counts.total);
     // Progress rows in the order the ranges finished, one update at a time.
     let progress: Promise<void> = Promise.resolve();
     let failed = false;
@@ -224,7 +237,18 @@ export async function executeRun(db: Db, runId: number, opts: ExecuteOptions = {
         const next = await ranges.next();
         if (next.done) return;
         const { range, size } = next.value;
-        const r = await evaluateRange(db, { run, ctx, policy, checks, period, range, word, key });
+        const r = await evaluateRange(db, {
+          run,
+          ctx,
+          policy,
+          checks,
+          period,
+          range,
+          size,
+          word,
+          key,
+          resultKey: opts.cache === false ? null : resultKey,
+        });
         counts.done += size;
         counts.cases += r.cases;
         counts.failures += r.failures;
@@ -336,27 +360,6 @@ async function totalOf(db: Db, run: Run): Promise<number> {
   return n;
 }
 
-/** A failure's detail in Chinese and in English. */
-type Wording = (check: CheckName, raw: RawFailure) => [string, string];
-
-/**
- * Words failures for one run, each distinct failure once: a run over a month repeats the same
- * problems, dates and staff across many cases, and wording is most of its time in JavaScript.
- */
-function wording(rules: Record<string, string>): Wording {
-  const seen = new Map<string, [string, string]>();
-  return (check, raw) => {
-    const key = `${check}\u0000${JSON.stringify(raw)}`;
-    let hit = seen.get(key);
-    if (!hit) {
-      if (seen.size >= 100_000) seen.clear();
-      hit = [describeFailure(check, raw, 'zh-CN', rules), describeFailure(check, raw, 'en', rules)];
-      seen.set(key, hit);
-    }
-    return hit;
-  };
-}
-
 interface RangeInput {
   run: Run;
   ctx: RunContext;
@@ -364,17 +367,50 @@ interface RangeInput {
   checks: CheckName[];
   period: { from: string; to: string } | null;
   range: CaseRange;
+  /** Ledger cases in the range (about). */
+  size: number;
   word: Wording;
   /** The key the stored facts must have to be read (facts.ts). */
   key: string;
+  /** The key the results cache must have to be copied (results-cache.ts); null: never copy. */
+  resultKey: string | null;
 }
 
-/** One range: results stored by SQL, failures worded and stored, in one transaction. */
+/**
+ * One range, in one transaction: copied from the results cache when it holds this run's context
+ * up to exactly the run's import; else evaluated (results stored by SQL, failures worded and stored).
+ */
 async function evaluateRange(db: Db, input: RangeInput) {
-  const { run, ctx, policy, checks, period, range, word, key } = input;
+  const { run, ctx, policy, checks, period, range, size, word, key, resultKey } = input;
   return db.transaction(async (tx) => {
-    // No refresh between reading the state and reading the facts (it takes the lock exclusively).
+    // No refresh between reading the states and reading the facts or results (a refresh takes
+    // the lock exclusively).
     await tx.execute(sql`select pg_advisory_xact_lock_shared(${FACTS_LOCK})`);
+    await evaluationSettings(tx);
+    const cached = resultKey ? await resultsState(tx) : null;
+    if (cached && cached.key === resultKey && cached.importId === run.ledgerImportId) {
+      const [row] = await queryRows<{
+        n: number;
+        patterns: Record<string, number>;
+        failures: number;
+        failed: number;
+      }>(
+        tx,
+        copyQuery({
+          runId: run.id,
+          importId: run.ledgerImportId,
+          period,
+          range,
+          small: size <= RESULT_CHUNK,
+        }),
+      );
+      return {
+        cases: row.n,
+        failures: row.failures,
+        failedCases: row.failed,
+        counts: countPatterns(row.patterns, checks),
+      };
+    }
     const state = await factsState(tx);
     // Stored facts when they are current for this run's context up to its import; else (another
     // time zone, other separation rules) this range is computed from the events, as it always can be.
@@ -382,11 +418,6 @@ async function evaluateRange(db: Db, input: RangeInput) {
       state && state.key === key && state.importId >= run.ledgerImportId
         ? { newer: state.importId > run.ledgerImportId }
         : undefined;
-    // The checks' many small subqueries give the planner huge cost estimates, which switch on JIT
-    // compilation: seconds of compiling for a query that runs in a fraction of that.
-    await tx.execute(sql`set local jit = off`);
-    // A range's per-case facts are held in memory while its checks run (and not spilled to disk).
-    await tx.execute(sql`set local work_mem = '64MB'`);
     const [row] = await queryRows<{
       n: number;
       patterns: Record<string, number>;
@@ -404,40 +435,13 @@ async function evaluateRange(db: Db, input: RangeInput) {
         stored,
       }),
     );
-    const findings = row.rows.flatMap(({ c, f }) =>
-      Object.entries(f).map(([check, raw]) => {
-        const name = check as CheckName;
-        const [detail, detailEn] = word(name, raw);
-        return {
-          case_no: c,
-          check: name,
-          reason: raw.problems[0] ?? 'fail',
-          params: raw.params,
-          detail,
-          detail_en: detailEn,
-          staff: raw.staff ?? [],
-          fault_type: policy.checks[name].faultType,
-        };
-      }),
-    );
-    // A batch is one jsonb parameter unpacked by the database: a row costs a few microseconds,
-    // not the nine bound parameters of a row-by-row VALUES list.
-    for (let i = 0; i < findings.length; i += FINDINGS_BATCH)
-      await tx.execute(sql`insert into ${verificationFindings} (run_id, case_no, "check", reason, params, detail,
-          detail_en, staff, fault_type)
-        select ${run.id}, t.case_no, t.check, t.reason, t.params, t.detail, t.detail_en, t.staff, t.fault_type
-        from jsonb_to_recordset(${JSON.stringify(findings.slice(i, i + FINDINGS_BATCH))}::jsonb) as t(case_no text,
-          "check" text, reason text, params jsonb, detail text, detail_en text, staff text[], fault_type text)`);
-    // Per check [pass, fail, not applicable], from the few distinct result strings.
-    const counts: Record<string, [number, number, number]> = {};
-    for (const [results, k] of Object.entries(row.patterns)) {
-      checks.forEach((name, i) => {
-        counts[name] ??= [0, 0, 0];
-        const at = 'pfn'.indexOf(results[i]);
-        if (at >= 0) counts[name][at] += Number(k);
-      });
-    }
-    return { cases: row.n, failures: findings.length, failedCases: row.rows.length, counts };
+    const failures = await storeFailures(tx, { runId: run.id }, row.rows, { policy, word });
+    return {
+      cases: row.n,
+      failures,
+      failedCases: row.rows.length,
+      counts: countPatterns(row.patterns, checks),
+    };
   });
 }
 

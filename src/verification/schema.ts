@@ -4,8 +4,8 @@
  * run (`verification_run_status`) is updated while it works.
  *
  * Results are stored compactly, because a run over a million cases has eleven million
- * case x check results: one row per case with one letter per check (`p` pass, `f` fail,
- * `n` not applicable, in the order of the run's `checks`), and one finding row per failure,
+ * case x check results: one letter per check (`p` pass, `f` fail, `n` not applicable, in the
+ * order of the run's `checks`) per case, in chunks of cases, and one finding row per failure,
  * with its reason, parameters, readable detail and the staff responsible.
  */
 import { sql } from 'drizzle-orm';
@@ -68,15 +68,23 @@ export const verificationRunStatus = pgTable('verification_run_status', {
   updatedAt: tstz('updated_at').notNull().default(sql`now()`),
 });
 
-export const verificationResults = pgTable(
-  'verification_results',
+/**
+ * A run's results, in chunks of consecutive cases (up to `RESULT_CHUNK`): `case_nos[i]` has
+ * `results[i]`, one letter per check. A million cases are a hundred rows, written in a fraction
+ * of the time a million rows take; a case is found by its chunk (`first_case`..`last_case`).
+ */
+export const verificationResultChunks = pgTable(
+  'verification_result_chunks',
   {
     runId: integer('run_id').notNull(),
-    caseNo: text('case_no').notNull(),
-    /** One letter per check of the run: p, f or n. */
-    results: text('results').notNull(),
+    firstCase: text('first_case').notNull(),
+    lastCase: text('last_case').notNull(),
+    /** Sorted. */
+    caseNos: text('case_nos').array().notNull(),
+    /** One letter per check of the run (p, f or n), per case of `case_nos`. */
+    results: text('results').array().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.runId, t.caseNo] })],
+  (t) => [primaryKey({ columns: [t.runId, t.firstCase] })],
 );
 
 export const verificationFindings = pgTable(
@@ -95,8 +103,9 @@ export const verificationFindings = pgTable(
     faultType: text('fault_type').notNull(),
   },
   (t) => [
+    // A run's findings by check are read through the primary key (failures are a small share of
+    // a run's cases); one more index would cost every run's copy more than it saves.
     primaryKey({ columns: [t.runId, t.caseNo, t.check] }),
-    index('verification_findings_check_idx').on(t.runId, t.check, t.caseNo),
     index('verification_findings_staff_idx').using('gin', t.staff),
     index('verification_findings_case_idx').on(t.caseNo, t.check),
   ],
@@ -197,6 +206,48 @@ export const verificationFactsState = pgTable('verification_facts_state', {
   /** Every import up to this one is in the facts. */
   importId: integer('import_id').notNull(),
   /** What the facts were computed with (time zone, separation rules, the facts' SQL). */
+  key: text('key').notNull(),
+  updatedAt: tstz('updated_at').notNull().default(sql`now()`),
+});
+
+/**
+ * The results and worded findings of every case with facts, for ONE context (the state's `key`:
+ * the facts' key, the policy, the calendar, the catalogue, the authority's rules and the duty
+ * roster of the run's span, the date of asking), kept up to the facts' import by
+ * `refreshCaseResults` (results-cache.ts). A run whose context has this key copies its cases'
+ * rows instead of evaluating them. A cache, not a record: rows are replaced when their case
+ * changes, and all of them when the key does.
+ */
+export const verificationCaseResults = pgTable('verification_case_results', {
+  caseNo: text('case_no').primaryKey(),
+  lastImport: integer('last_import').notNull(),
+  /** As in the facts: the days that bring the case into a period. */
+  scopeDs: day('scope_ds').array(),
+  /** One letter per check, in the order of the key's policy. */
+  results: text('results').notNull(),
+});
+
+/** The failures of `verification_case_results`, worded as a run stores them. */
+export const verificationCaseFindings = pgTable(
+  'verification_case_findings',
+  {
+    caseNo: text('case_no').notNull(),
+    check: text('check').notNull(),
+    reason: text('reason').notNull(),
+    params: jsonb('params').$type<Record<string, unknown>>().notNull(),
+    detail: text('detail').notNull(),
+    detailEn: text('detail_en').notNull(),
+    staff: text('staff').array().notNull(),
+    faultType: text('fault_type').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.caseNo, t.check] })],
+);
+
+/** How far `verification_case_results` is, and for which context: one row (id 1). */
+export const verificationResultsState = pgTable('verification_results_state', {
+  id: integer('id').primaryKey(),
+  /** The facts' import the results were computed at. */
+  importId: integer('import_id').notNull(),
   key: text('key').notNull(),
   updatedAt: tstz('updated_at').notNull().default(sql`now()`),
 });

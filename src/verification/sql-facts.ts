@@ -149,7 +149,7 @@ export function eventFacts(opts: {
   from (
     select case_no,
       max(import_id) as max_import,
-      array_agg(distinct d) filter (where action in ('complete', 'return', 'notify_supplement')) as scope_ds,
+      array_agg(distinct d order by d) filter (where action in ('complete', 'return', 'notify_supplement')) as scope_ds,
       count(*) filter (where action = 'receipt')::int as receipt_n,
       min(d) filter (where action = 'receipt') as receipt_on,
       (array_agg(actor) filter (where action = 'receipt'))[1] as receipt_actor,
@@ -196,17 +196,22 @@ export function eventFacts(opts: {
   join ${cases} c on c.case_no = f.case_no and c.import_id <= ${opts.importId}`;
 }
 
-/** Whether a case's sorted scope days (`scope_ds`) hold a day of the period. */
-function inPeriod(col: string, period: { from: string; to: string } | null): SQL {
+/**
+ * Whether a case's sorted scope days (`scope_ds`) hold a day of the period. The first and last
+ * day settle it for nearly every case; only one whose days straddle the period is looked through.
+ */
+export function inPeriod(col: string, period: { from: string; to: string } | null): SQL {
   if (!period) return sql`true`;
   const c = sql.raw(col);
-  return sql`case when ${c} is null then false
-    when cardinality(${c}) = 1 then ${c}[1] between ${period.from}::date and ${period.to}::date
+  const first = sql`${c}[1]`;
+  const last = sql`${c}[cardinality(${c})]`;
+  return sql`case when ${c} is null or ${first} > ${period.to}::date or ${last} < ${period.from}::date then false
+    when ${first} >= ${period.from}::date or ${last} <= ${period.to}::date then true
     else exists (select 1 from unnest(${c}) as sd(d) where sd.d between ${period.from}::date and ${period.to}::date) end`;
 }
 
 /** The condition on a column of case numbers for a range. */
-function rangeWhere(col: string, range: CaseRange): SQL {
+export function rangeWhere(col: string, range: CaseRange): SQL {
   const c = sql.raw(col);
   return 'list' in range
     ? sql`${c} = any(${textArray(range.list)}::text[])`

@@ -174,10 +174,10 @@ describe('runs are immutable', () => {
     for (const stmt of [
       sql`update verification_runs set period_to = '2026-12-31'`,
       sql`delete from verification_runs`,
-      sql`update verification_results set results = 'ppppppppppp'`,
+      sql`update verification_result_chunks set results = '{ppppppppppp}'`,
       sql`delete from verification_findings`,
       sql`update verification_findings set detail = 'nothing'`,
-      sql`truncate verification_results`,
+      sql`truncate verification_result_chunks`,
     ]) {
       const err = await t.db.execute(stmt).then(
         () => null,

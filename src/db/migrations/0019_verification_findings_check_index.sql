@@ -1,0 +1,1 @@
+DROP INDEX "verification_findings_check_idx";
