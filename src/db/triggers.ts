@@ -19,7 +19,8 @@ export const appendOnlyTables = [
   'rotation_plan_moves',
   'verification_runs',
   'verification_result_chunks',
-  'verification_findings',
+  'verification_finding_texts',
+  'verification_run_findings',
   'verification_rulings',
   'verification_referrals',
 ];

@@ -178,8 +178,8 @@ export function copyQuery(input: {
 ),
 ch as (${chunkInsert(runId, sql`out`, small)}),
 fi as (
-  insert into verification_findings (run_id, case_no, "check", reason, params, detail, detail_en, staff, fault_type)
-  select ${runId}, f.case_no, f.check, f.reason, f.params, f.detail, f.detail_en, f.staff, f.fault_type
+  insert into verification_run_findings (run_id, case_no, "check", text_id)
+  select ${runId}, f.case_no, f.check, f.text_id
   from verification_case_findings f join out on out.case_no = f.case_no
   where ${rangeWhere('f.case_no', range)} and strpos(out.results, 'f') > 0
   returning 1

@@ -15,6 +15,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  pgView,
   primaryKey,
   serial,
   text,
@@ -87,29 +88,62 @@ export const verificationResultChunks = pgTable(
   (t) => [primaryKey({ columns: [t.runId, t.firstCase] })],
 );
 
-export const verificationFindings = pgTable(
-  'verification_findings',
+/**
+ * What a failure says (its reason, parameters, wording, the staff responsible, the fault type),
+ * stored once however many runs find it: `id` is the SHA-256 of the content (store.ts
+ * `findingId`). A run's findings name these rows (`verification_run_findings`), so a run over a
+ * month that finds what yesterday's run found writes narrow link rows only.
+ */
+export const verificationFindingTexts = pgTable('verification_finding_texts', {
+  id: text('id').primaryKey(),
+  caseNo: text('case_no').notNull(),
+  check: text('check').notNull(),
+  /** Why it failed (`missing`, `late`, `repeated`, ...): the key of its wording. */
+  reason: text('reason').notNull(),
+  params: jsonb('params').$type<Record<string, unknown>>().notNull(),
+  detail: text('detail').notNull(),
+  detailEn: text('detail_en').notNull(),
+  /** Who is responsible (the actor of the failing act, or who should have acted). */
+  staff: text('staff').array().notNull(),
+  faultType: text('fault_type').notNull(),
+});
+
+/**
+ * A run's failures: one row per case x check that failed, naming what it says. (No foreign key
+ * to the texts: every writer inserts the text in the same statement, and a check per row would
+ * cost every run's copy.)
+ */
+export const verificationRunFindings = pgTable(
+  'verification_run_findings',
   {
     runId: integer('run_id').notNull(),
     caseNo: text('case_no').notNull(),
     check: text('check').notNull(),
-    /** Why it failed (`missing`, `late`, `repeated`, ...): the key of its wording. */
-    reason: text('reason').notNull(),
-    params: jsonb('params').$type<Record<string, unknown>>().notNull(),
-    detail: text('detail').notNull(),
-    detailEn: text('detail_en').notNull(),
-    /** Who is responsible (the actor of the failing act, or who should have acted). */
-    staff: text('staff').array().notNull(),
-    faultType: text('fault_type').notNull(),
+    textId: text('text_id').notNull(),
   },
   (t) => [
-    // A run's findings by check are read through the primary key (failures are a small share of
-    // a run's cases); one more index would cost every run's copy more than it saves.
+    // A run's findings by check or staff are read through the primary key (failures are a small
+    // share of a run's cases); one more index would cost every run's copy more than it saves.
     primaryKey({ columns: [t.runId, t.caseNo, t.check] }),
-    index('verification_findings_staff_idx').using('gin', t.staff),
-    index('verification_findings_case_idx').on(t.caseNo, t.check),
+    index('verification_run_findings_case_idx').on(t.caseNo, t.check),
   ],
 );
+
+/**
+ * A run's findings as readers see them: the links joined to their texts (a view, created by
+ * migration 0018; drizzle-kit leaves it alone).
+ */
+export const verificationFindings = pgView('verification_findings', {
+  runId: integer('run_id').notNull(),
+  caseNo: text('case_no').notNull(),
+  check: text('check').notNull(),
+  reason: text('reason').notNull(),
+  params: jsonb('params').$type<Record<string, unknown>>().notNull(),
+  detail: text('detail').notNull(),
+  detailEn: text('detail_en').notNull(),
+  staff: text('staff').array().notNull(),
+  faultType: text('fault_type').notNull(),
+}).existing();
 
 /** 核查意见书 issued (the PDF and its hash are in the document registry under `number`). */
 export const verificationRulings = pgTable(
@@ -227,18 +261,13 @@ export const verificationCaseResults = pgTable('verification_case_results', {
   results: text('results').notNull(),
 });
 
-/** The failures of `verification_case_results`, worded as a run stores them. */
+/** The failures of `verification_case_results`: what each says (`verification_finding_texts`). */
 export const verificationCaseFindings = pgTable(
   'verification_case_findings',
   {
     caseNo: text('case_no').notNull(),
     check: text('check').notNull(),
-    reason: text('reason').notNull(),
-    params: jsonb('params').$type<Record<string, unknown>>().notNull(),
-    detail: text('detail').notNull(),
-    detailEn: text('detail_en').notNull(),
-    staff: text('staff').array().notNull(),
-    faultType: text('fault_type').notNull(),
+    textId: text('text_id').notNull(),
   },
   (t) => [primaryKey({ columns: [t.caseNo, t.check] })],
 );

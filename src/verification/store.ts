@@ -7,11 +7,11 @@
  * const failures = await storeFailures(tx, { runId: 7 }, row.rows, { policy, word });
  * const counts = countPatterns(row.patterns, checks); // { timely: [pass, fail, n/a], ... }
  */
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import type { RawFailure } from './evaluate.ts';
 import type { CheckName, VerificationPolicy } from './policy.ts';
-import { verificationCaseFindings, verificationFindings } from './schema.ts';
+import { verificationCaseFindings, verificationFindingTexts, verificationRunFindings } from './schema.ts';
 import { describeFailure } from './wording.ts';
 
 const FINDINGS_BATCH = 5_000;
@@ -66,16 +66,33 @@ export async function storeFailures(
   );
   const into =
     target === 'cache'
-      ? sql`${verificationCaseFindings} (case_no, "check", reason, params, detail, detail_en, staff, fault_type) select`
-      : sql`${verificationFindings} (run_id, case_no, "check", reason, params, detail, detail_en, staff, fault_type)
-        select ${target.runId},`;
+      ? sql`${verificationCaseFindings} (case_no, "check", text_id) select t.case_no, t.check, t.id from t`
+      : sql`${verificationRunFindings} (run_id, case_no, "check", text_id) select ${target.runId}, t.case_no, t.check, t.id from t`;
   // A batch is one jsonb parameter unpacked by the database: a row costs a few microseconds,
-  // not the nine bound parameters of a row-by-row VALUES list.
+  // not the nine bound parameters of a row-by-row VALUES list. Texts already stored (found by
+  // an earlier run, or kept by the cache) are not stored again.
   for (let i = 0; i < findings.length; i += FINDINGS_BATCH)
-    await tx.execute(sql`insert into ${into} t.case_no, t.check, t.reason, t.params, t.detail, t.detail_en, t.staff, t.fault_type
-      from jsonb_to_recordset(${JSON.stringify(findings.slice(i, i + FINDINGS_BATCH))}::jsonb) as t(case_no text,
-        "check" text, reason text, params jsonb, detail text, detail_en text, staff text[], fault_type text)`);
+    await tx.execute(sql`with t as materialized (
+        select ${findingId('r')} as id, r.* from jsonb_to_recordset(${JSON.stringify(findings.slice(i, i + FINDINGS_BATCH))}::jsonb)
+          as r(case_no text, "check" text, reason text, params jsonb, detail text, detail_en text, staff text[], fault_type text)
+      ),
+      texts as (
+        insert into ${verificationFindingTexts} (id, case_no, "check", reason, params, detail, detail_en, staff, fault_type)
+        select distinct on (id) id, case_no, "check", reason, params, detail, detail_en, staff, fault_type from t
+        on conflict (id) do nothing
+      )
+      insert into ${into}`);
   return findings.length;
+}
+
+/**
+ * The id of a finding's text: the SHA-256 of its content (the same expression migrated the
+ * findings of earlier runs, migration 0018). `alias` names a row with the finding's columns.
+ */
+export function findingId(alias: string): SQL {
+  const r = (c: string) => sql.raw(`${alias}.${c}`);
+  return sql`encode(sha256(convert_to(jsonb_build_array(${r('case_no')}, ${r('"check"')}, ${r('reason')}, ${r('params')},
+    ${r('detail')}, ${r('detail_en')}, ${r('staff')}, ${r('fault_type')})::text, 'UTF8')), 'hex')`;
 }
 
 /** Per check [pass, fail, not applicable], from the counts of the few distinct result strings. */

@@ -22,12 +22,11 @@ import {
   getRun,
   getVerificationPolicy,
   listFindings,
+  type RunInput,
   refreshCaseFacts,
   refreshCaseResults,
   refreshPresentResults,
   resultsState,
-  type RunInput,
-  runVerification,
 } from '../../src/verification/index.ts';
 import { testApp } from '../helpers.ts';
 
@@ -70,7 +69,9 @@ async function announce(caseNo: string) {
     action: string;
   })[];
   const completed = events.find((l) => l.action === 'complete')!;
-  const announcer = (await exportOrg(t.db)).assignments!.find((a) => a.post === 'P-ANNOUNCE' && a.role === 'A')!;
+  const announcer = (await exportOrg(t.db)).assignments!.find(
+    (a) => a.post === 'P-ANNOUNCE' && a.role === 'A',
+  )!;
   await ingestCaseRecords(
     t.database,
     [
@@ -94,7 +95,8 @@ const cachedDetail = async (caseNo: string, check: string) =>
   (
     await queryRows<{ detail: string }>(
       t.db,
-      sql`select detail from verification_case_findings where case_no = ${caseNo} and "check" = ${check}`,
+      sql`select t.detail from verification_case_findings f join verification_finding_texts t on t.id = f.text_id
+        where f.case_no = ${caseNo} and f.check = ${check}`,
     )
   )[0]?.detail;
 
@@ -117,7 +119,9 @@ describe('the results cache', () => {
     const caseNos = [...new Set(lines.map((l) => l.caseNo))].slice(0, 40);
     const listed = await run({ from: undefined, to: undefined, caseNos });
     expect(listed.status.cases).toBe(40);
-    expect(listed.rows).toEqual((await run({ from: undefined, to: undefined, caseNos }, { cache: false })).rows);
+    expect(listed.rows).toEqual(
+      (await run({ from: undefined, to: undefined, caseNos }, { cache: false })).rows,
+    );
   });
 
   it('pages through results chunk by chunk, in case order, with the same totals as counting', async () => {
@@ -149,7 +153,13 @@ describe('the results cache', () => {
     const failure = (await run()).rows.find((r) => r.result === 'fail')!;
     expect(await cachedDetail(failure.caseNo, failure.check)).toBe(failure.detail);
     await t.db.execute(
-      sql`update verification_case_findings set detail = 'from the cache'
+      sql`insert into verification_finding_texts
+        select 'changed', case_no, "check", reason, params, 'from the cache', detail_en, staff, fault_type
+        from verification_finding_texts t where t.id = (select text_id from verification_case_findings
+          where case_no = ${failure.caseNo} and "check" = ${failure.check})`,
+    );
+    await t.db.execute(
+      sql`update verification_case_findings set text_id = 'changed'
         where case_no = ${failure.caseNo} and "check" = ${failure.check}`,
     );
     const copied = await run();

@@ -175,8 +175,10 @@ describe('runs are immutable', () => {
       sql`update verification_runs set period_to = '2026-12-31'`,
       sql`delete from verification_runs`,
       sql`update verification_result_chunks set results = '{ppppppppppp}'`,
-      sql`delete from verification_findings`,
-      sql`update verification_findings set detail = 'nothing'`,
+      sql`delete from verification_run_findings`,
+      sql`update verification_run_findings set text_id = 'x'`,
+      sql`update verification_finding_texts set detail = 'nothing'`,
+      sql`delete from verification_finding_texts`,
       sql`truncate verification_result_chunks`,
     ]) {
       const err = await t.db.execute(stmt).then(

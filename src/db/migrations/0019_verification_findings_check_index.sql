@@ -1,1 +1,0 @@
-DROP INDEX "verification_findings_check_idx";
