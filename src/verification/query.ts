@@ -225,14 +225,18 @@ export async function listFindings(
     fault_type: string | null;
   }>(
     db,
-    sql`select k.first_case, u.ord::int as ord, u.case_no, c.name, c.i::int as i,
-          substr(u.results, c.i::int, 1) as res, f.detail, f.detail_en, f.staff, f.reason, f.fault_type
-        from ${from}
-        left join ${verificationFindings} f on f.run_id = k.run_id and f.case_no = u.case_no and f.check = c.name
-          and substr(u.results, c.i::int, 1) = 'f'
-        where ${sql.join(conds, sql` and `)}
-        order by k.first_case, u.ord, c.i
-        limit ${limit + 1}`,
+    // The page first, then the findings of its failures (not looked up for every result read).
+    sql`select p.*, f.detail, f.detail_en, f.staff, f.reason, f.fault_type
+        from (
+          select k.first_case, u.ord::int as ord, u.case_no, c.name, c.i::int as i, substr(u.results, c.i::int, 1) as res
+          from ${from}
+          where ${sql.join(conds, sql` and `)}
+          order by k.first_case, u.ord, c.i
+          limit ${limit + 1}
+        ) p
+        left join ${verificationFindings} f on p.res = 'f' and f.run_id = ${runId} and f.case_no = p.case_no
+          and f.check = p.name
+        order by p.first_case, p.ord, p.i`,
   );
   const page = rows.slice(0, limit);
   const last = page.at(-1);

@@ -49,6 +49,7 @@ export const MAX_CASES_LISTED = 10_000;
 const CHUNK = 100_000;
 const COPY_CHUNK = RESULT_CHUNK;
 const LIST_CHUNK = 5_000;
+const PROGRESS_MS = 250;
 
 export interface RunInput {
   from?: string;
@@ -229,8 +230,10 @@ export async function executeRun(db: Db, runId: number, opts: ExecuteOptions = {
     counts.total = await totalOf(db, run);
     await setStatus(db, runId, { phase: 'evaluating', total: counts.total });
     const ranges = rangesOf(db, run, opts.chunkSize ?? (copying ? COPY_CHUNK : CHUNK), counts.total);
-    // Progress rows in the order the ranges finished, one update at a time.
+    // Progress rows in the order the ranges finished, one update at a time, at most every
+    // PROGRESS_MS (a copied range takes a few milliseconds); the final counts go with `done`.
     let progress: Promise<void> = Promise.resolve();
+    let written = 0;
     let failed = false;
     const worker = async () => {
       while (!failed) {
@@ -261,16 +264,19 @@ export async function executeRun(db: Db, runId: number, opts: ExecuteOptions = {
           s.not_applicable += na;
         }
         const now = { ...counts, summary: structuredClone(summary) };
-        progress = progress.then(() =>
-          setStatus(db, runId, {
-            summary: now.summary,
-            done: now.done,
-            cases: now.cases,
-            failures: now.failures,
-            failedCases: now.failedCases,
-          }),
-        );
-        await progress;
+        if (Date.now() - written >= PROGRESS_MS) {
+          written = Date.now();
+          progress = progress.then(() =>
+            setStatus(db, runId, {
+              summary: now.summary,
+              done: now.done,
+              cases: now.cases,
+              failures: now.failures,
+              failedCases: now.failedCases,
+            }),
+          );
+          await progress;
+        }
         opts.onProgress?.({ done: now.done, total: now.total, cases: now.cases, failures: now.failures });
       }
     };
@@ -290,6 +296,10 @@ export async function executeRun(db: Db, runId: number, opts: ExecuteOptions = {
         .set({
           status: 'done',
           phase: null,
+          summary,
+          cases: counts.cases,
+          failures: counts.failures,
+          failedCases: counts.failedCases,
           done: counts.total,
           finishedAt: new Date(),
           updatedAt: new Date(),
@@ -341,12 +351,26 @@ async function* rangesOf(
     return;
   }
   // Every range of the ledger, to its end: the cases a run reads (imported up to its import) are
-  // spread among later ones, so the count read so far says nothing of where they end.
+  // spread among later ones, so the count read so far says nothing of where they end. The next
+  // bound is looked up while the workers carry out the ranges already handed out.
   let left = total;
-  for await (const range of caseNumberRanges(db, chunk)) {
+  for await (const range of readAhead(caseNumberRanges(db, chunk))) {
     const size = range.hi === null ? Math.max(left, 0) : Math.max(Math.min(chunk, left), 0);
     left -= size;
     yield { range, size };
+  }
+}
+
+/** Yields what `source` yields, asking it for the next item as soon as one is taken. */
+async function* readAhead<T>(source: AsyncGenerator<T>): AsyncGenerator<T> {
+  let next = source.next();
+  for (;;) {
+    const item = await next;
+    if (item.done) return;
+    next = source.next();
+    // A failure of the look-ahead is thrown when its item is asked for, not left unhandled.
+    next.catch(() => {});
+    yield item.value;
   }
 }
 
@@ -386,7 +410,10 @@ async function evaluateRange(db: Db, input: RangeInput) {
     // No refresh between reading the states and reading the facts or results (a refresh takes
     // the lock exclusively).
     await tx.execute(sql`select pg_advisory_xact_lock_shared(${FACTS_LOCK})`);
-    await evaluationSettings(tx);
+    // A range's commit does not wait for its WAL to reach the disk: the run's final status is
+    // written after every range, and waits, so a run recorded as done has all its ranges on disk
+    // (a crash before that leaves it interrupted, to be run again).
+    await tx.execute(sql`set local synchronous_commit = off`);
     const cached = resultKey ? await resultsState(tx) : null;
     if (cached && cached.key === resultKey && cached.importId === run.ledgerImportId) {
       const [row] = await queryRows<{
@@ -411,6 +438,7 @@ async function evaluateRange(db: Db, input: RangeInput) {
         counts: countPatterns(row.patterns, checks),
       };
     }
+    await evaluationSettings(tx);
     const state = await factsState(tx);
     // Stored facts when they are current for this run's context up to its import; else (another
     // time zone, other separation rules) this range is computed from the events, as it always can be.
