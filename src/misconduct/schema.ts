@@ -101,6 +101,10 @@ export const misconductMatters = pgTable(
     uniqueIndex('misconduct_matters_tracking_uq').on(t.trackingHash),
     index('misconduct_matters_state_idx').on(t.state),
     index('misconduct_matters_staff_idx').using('gin', t.staff),
+    // The ledger's denials are registered as `CASE#SEQ`: verification asks by case (referrals.ts).
+    index('misconduct_matters_denied_case_idx')
+      .on(sql`split_part(${t.sourceRef}, '#', 1)`)
+      .where(sql`${t.source} = 'authority'`),
   ],
 );
 

@@ -160,8 +160,8 @@ ${outSummary}`;
 
 /**
  * A run's range from the results cache, current for the run's context: stores the run's result
- * chunks and findings from the cached rows of its cases, and returns `{ n, patterns, failures,
- * failed }` (counts; nothing to word).
+ * chunks and findings from the cached rows of its cases, and returns `{ patterns }` (how many
+ * cases have each result string: the counts of cases, of failing cases and of failures follow).
  */
 export function copyQuery(input: {
   runId: number;
@@ -182,10 +182,7 @@ fi as (
   select ${runId}, f.case_no, f.check, f.text_id
   from verification_case_findings f join out on out.case_no = f.case_no
   where ${rangeWhere('f.case_no', range)} and strpos(out.results, 'f') > 0
-  returning 1
 )
-select (select count(*) from out)::int as n,
-  coalesce((select jsonb_object_agg(results, k) from (select results, count(*) as k from out group by results) g), '{}') as patterns,
-  (select count(*) from fi)::int as failures,
-  (select count(*) from out where strpos(results, 'f') > 0)::int as failed`;
+select coalesce(jsonb_object_agg(results, k), '{}') as patterns
+from (select results, count(*)::int as k from out group by results) g`;
 }

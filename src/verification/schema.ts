@@ -121,12 +121,9 @@ export const verificationRunFindings = pgTable(
     check: text('check').notNull(),
     textId: text('text_id').notNull(),
   },
-  (t) => [
-    // A run's findings by check or staff are read through the primary key (failures are a small
-    // share of a run's cases); one more index would cost every run's copy more than it saves.
-    primaryKey({ columns: [t.runId, t.caseNo, t.check] }),
-    index('verification_run_findings_case_idx').on(t.caseNo, t.check),
-  ],
+  // Read by run (the primary key): by check, staff or case within a run, and the runs after
+  // one for referrals. No other index: each would cost every run's copy more than it saves.
+  (t) => [primaryKey({ columns: [t.runId, t.caseNo, t.check] })],
 );
 
 /**

@@ -47,5 +47,3 @@ CREATE TABLE "verification_run_findings" (
 	"text_id" text NOT NULL,
 	CONSTRAINT "verification_run_findings_run_id_case_no_check_pk" PRIMARY KEY("run_id","case_no","check")
 );
---> statement-breakpoint
-CREATE INDEX "verification_run_findings_case_idx" ON "verification_run_findings" USING btree ("case_no","check");

@@ -1,0 +1,1 @@
+CREATE INDEX "misconduct_matters_denied_case_idx" ON "misconduct_matters" USING btree (split_part("source_ref", '#', 1)) WHERE "misconduct_matters"."source" = 'authority';
