@@ -80,13 +80,17 @@ function fastSecureHeaders(): MiddlewareHandler<AppEnv> {
     const res = await probe.request('/');
     return [...res.headers].filter(([k]) => k !== 'content-type');
   };
+  let ready: [string, string][] | undefined;
   return async (c, next) => {
     // A failed probe is not kept: the next request tries again.
-    headers ??= read().catch((e) => {
-      headers = undefined;
-      throw e;
-    });
-    const list = await headers;
+    headers ??= read().then(
+      (list) => (ready = list),
+      (e) => {
+        headers = undefined;
+        throw e;
+      },
+    );
+    const list = ready ?? (await headers);
     const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
     if (typeof outgoing?.setHeader === 'function') {
       for (const [k, v] of list) outgoing.setHeader(k, v);

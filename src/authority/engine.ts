@@ -71,6 +71,8 @@ interface RuleMeta {
   businesses: readonly string[];
   reasons: readonly string[];
   itemMatch: (o: Record<string, unknown>) => boolean;
+  /** The decision this grant gives when it allows (made on first use; a meta is of one version). */
+  allowed?: Decision;
 }
 
 interface StaffDay {
@@ -256,7 +258,8 @@ export class AuthorityEngine {
 
   /**
    * Decides one request. Synchronous and allocation-light: the case ledger calls it for every
-   * event it ingests. Throws UNPROCESSABLE for an unknown staff member, item or action.
+   * event it ingests. Throws UNPROCESSABLE for an unknown staff member, item or action. An
+   * allowing decision is frozen and shared by every request its grant allows that day.
    */
   decide(req: DecisionRequest): Decision {
     const staff = this.staff.get(req.staff);
@@ -300,16 +303,21 @@ export class AuthorityEngine {
       const conflict = this.separationConflict(version.set(), staff.no, item, req.action, ctx.history, ms);
       if (conflict) return this.separationDenial(conflict, meta, item, req.action, date, vIdx, subject);
     }
-    const d: Decision = {
-      allowed: true,
-      via: meta.holding.via,
-      post: meta.holding.post,
-      rule: meta.rule,
-      reasons: meta.reasons as string[],
-      policyVersion: version.hash,
-    };
-    if (meta.holding.actingFor) d.actingFor = meta.holding.actingFor;
-    return d;
+    // Nothing of the request is in an allowing decision: one frozen object per grant and day,
+    // which callers may keep or serialise once (the HTTP route and the decision log do).
+    if (!meta.allowed) {
+      const d: Decision = {
+        allowed: true,
+        via: meta.holding.via,
+        post: meta.holding.post,
+        rule: meta.rule,
+        reasons: meta.reasons as string[],
+        policyVersion: version.hash,
+      };
+      if (meta.holding.actingFor) d.actingFor = meta.holding.actingFor;
+      meta.allowed = Object.freeze(d);
+    }
+    return meta.allowed;
   }
 
   /**

@@ -28,14 +28,23 @@ export interface DecisionRecord {
   askedBy: string;
 }
 
-/** A row as the INSERT reads it from JSON (column names, instants as ISO text). */
-interface Row {
+/**
+ * What the INSERT reads from JSON (column names, instants as ISO text), in two lists: the
+ * decisions, each once, and the requests, each naming its decision by position (`d`, from 1).
+ * An allowing decision is one object shared by every request its grant allows (engine.ts), and
+ * its reasons are most of a row: sent once a batch, they are encoded once, not once a request,
+ * and the database parses them once.
+ */
+interface RequestRow {
   decided_at: string;
   at: string;
   staff_no: string;
   action: string;
   item: string;
   case_no: string | null;
+  asked_by: string;
+}
+interface DecisionRow {
   allowed: boolean;
   via: string | null;
   post: string | null;
@@ -43,17 +52,19 @@ interface Row {
   rule: unknown;
   reasons: readonly string[];
   policy_version: string;
-  asked_by: string;
 }
 
 /** The columns written, with their types (to read them back from the JSON). */
-const COLUMN_TYPES = {
+const REQUEST_TYPES = {
   decided_at: 'timestamptz',
   at: 'timestamptz',
   staff_no: 'text',
   action: 'text',
   item: 'text',
   case_no: 'text',
+  asked_by: 'text',
+} as const satisfies Record<keyof RequestRow, string>;
+const DECISION_TYPES = {
   allowed: 'boolean',
   via: 'text',
   post: 'text',
@@ -61,14 +72,67 @@ const COLUMN_TYPES = {
   rule: 'jsonb',
   reasons: 'jsonb',
   policy_version: 'text',
-  asked_by: 'text',
-} as const satisfies Record<keyof Row, string>;
-const COLUMNS = Object.keys(COLUMN_TYPES) as (keyof Row)[];
-const COLUMN_LIST = COLUMNS.join(', ');
-const RECORD_TYPE = COLUMNS.map((c) => `${c} ${COLUMN_TYPES[c]}`).join(', ');
-/** One statement with one JSON parameter: a multi-row VALUES would bind 14 parameters a row. */
-const INSERT = `insert into authority_decisions (${COLUMN_LIST}) select ${COLUMN_LIST}
-  from jsonb_to_recordset($1::text::jsonb) as x(${RECORD_TYPE})`;
+} as const satisfies Record<keyof DecisionRow, string>;
+const columnsOf = (types: Record<string, string>) => Object.keys(types);
+const typed = (types: Record<string, string>) =>
+  Object.entries(types)
+    .map(([c, t]) => `${c} ${t}`)
+    .join(', ');
+const COLUMN_LIST = [...columnsOf(REQUEST_TYPES), ...columnsOf(DECISION_TYPES)].join(', ');
+const SELECT_LIST = [
+  ...columnsOf(REQUEST_TYPES).map((c) => `r.${c}`),
+  ...columnsOf(DECISION_TYPES).map((c) => `d.${c}`),
+].join(', ');
+/** Two JSON parameters, rows in the order given: a multi-row VALUES would bind 14 parameters a row. */
+const INSERT_FROM = `insert into authority_decisions (${COLUMN_LIST}) select ${SELECT_LIST}
+  from rows from (json_to_recordset($1::text::json) as (${typed(REQUEST_TYPES)}, d int)) with ordinality
+    as r(${columnsOf(REQUEST_TYPES).join(', ')}, d, n)
+  join rows from (jsonb_to_recordset($2::text::jsonb) as (${typed(DECISION_TYPES)})) with ordinality
+    as d(${columnsOf(DECISION_TYPES).join(', ')}, n) on d.n = r.d
+  order by r.n`;
+
+/** A decision's columns as JSON, made once for a frozen (shared) decision. */
+const decisionJson = new WeakMap<Decision, string>();
+function decisionColumns(d: Decision): string {
+  let json = decisionJson.get(d);
+  if (json === undefined) {
+    const row: DecisionRow = {
+      allowed: d.allowed,
+      via: d.via ?? null,
+      post: d.post ?? null,
+      acting_for: d.actingFor ?? null,
+      rule: d.rule ?? null,
+      reasons: d.reasons,
+      policy_version: d.policyVersion,
+    };
+    json = JSON.stringify(row);
+    if (Object.isFrozen(d)) decisionJson.set(d, json);
+  }
+  return json;
+}
+
+/** A decision waiting to be written, with the columns of its request. */
+interface Queued {
+  request: RequestRow;
+  decision: Decision;
+}
+
+/** The two JSON parameters of INSERT_FROM for `items`. */
+function parameters(items: Queued[]): [string, string] {
+  const positions = new Map<Decision, number>();
+  const decisions: string[] = [];
+  const requests: string[] = [];
+  for (const { request, decision } of items) {
+    let d = positions.get(decision);
+    if (d === undefined) {
+      decisions.push(decisionColumns(decision));
+      d = decisions.length;
+      positions.set(decision, d);
+    }
+    requests.push(`${JSON.stringify(request).slice(0, -1)},"d":${d}}`);
+  }
+  return [`[${requests.join(',')}]`, `[${decisions.join(',')}]`];
+}
 
 /** What `$client` of drizzle's PGlite and postgres.js databases offers. */
 interface RawClient {
@@ -88,7 +152,7 @@ const HIGH_WATER = 50_000;
 const RETRY_MS = 1000;
 
 class Recorder {
-  private rows: Row[] = [];
+  private rows: Queued[] = [];
   private timer: NodeJS.Timeout | null = null;
   private timerDue = 0;
   private writing: Promise<void> | null = null;
@@ -108,7 +172,7 @@ class Recorder {
    * caller whose wait fails was never queued (a retry does not record the decision twice).
    * Throws once the database is closing: no answer goes out that would not be recorded.
    */
-  add(rows: Row[]): Promise<void> | undefined {
+  add(rows: Queued[]): Promise<void> | undefined {
     if (this.closed)
       throw new AppError('UNAVAILABLE', 'the server is stopping: decisions can no longer be recorded');
     if (this.rows.length >= HIGH_WATER) return this.flush().then(() => this.add(rows));
@@ -171,18 +235,19 @@ class Recorder {
     }
   }
 
-  private async write(rows: Row[]) {
-    const json = JSON.stringify(rows);
+  private async write(rows: Queued[]) {
+    const params = parameters(rows);
     // Straight to the driver when it is one we know: drizzle's execute costs about as much as the
     // insert itself on PGlite (~0.3 ms a statement, measured), and this statement needs none of it.
     const client = (this.db as { $client?: RawClient }).$client;
-    if (typeof client?.unsafe === 'function') await client.unsafe(INSERT, [json]);
-    else if (typeof client?.query === 'function') await client.query(INSERT, [json]);
-    else
+    if (typeof client?.unsafe === 'function') await client.unsafe(INSERT_FROM, params);
+    else if (typeof client?.query === 'function') await client.query(INSERT_FROM, params);
+    else {
+      const [before, between, after] = INSERT_FROM.split(/\$[12]/);
       await this.db.execute(
-        sql`insert into authority_decisions (${sql.raw(COLUMN_LIST)}) select ${sql.raw(COLUMN_LIST)}
-          from jsonb_to_recordset(${json}::text::jsonb) as x(${sql.raw(RECORD_TYPE)})`,
+        sql`${sql.raw(before)}${params[0]}${sql.raw(between)}${params[1]}${sql.raw(after)}`,
       );
+    }
   }
 
   /** Before the database closes: refuse new decisions, store what is queued, report the rest. */
@@ -223,20 +288,16 @@ export function recordDecisions(db: Db, records: DecisionRecord[]): Promise<void
   const decidedAt = new Date().toISOString();
   return recorderFor(db).add(
     records.map(({ req, decision, askedBy }) => ({
-      decided_at: decidedAt,
-      at: req.at.toISOString(),
-      staff_no: req.staff,
-      action: req.action,
-      item: req.item,
-      case_no: req.case?.caseNo ?? null,
-      allowed: decision.allowed,
-      via: decision.via ?? null,
-      post: decision.post ?? null,
-      acting_for: decision.actingFor ?? null,
-      rule: decision.rule ?? null,
-      reasons: decision.reasons,
-      policy_version: decision.policyVersion,
-      asked_by: askedBy,
+      request: {
+        decided_at: decidedAt,
+        at: req.at.toISOString(),
+        staff_no: req.staff,
+        action: req.action,
+        item: req.item,
+        case_no: req.case?.caseNo ?? null,
+        asked_by: askedBy,
+      },
+      decision,
     })),
   );
 }

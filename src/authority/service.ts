@@ -150,6 +150,18 @@ async function fingerprint(db: DbOrTx): Promise<string> {
 }
 
 /**
+ * The cached engine when it may be used as is (nothing changed in this process and no check of
+ * the database is due), else undefined: then `getAuthorityEngine`. Lets the request path skip an
+ * asynchronous step.
+ */
+export function freshAuthorityEngine(db: Db): AuthorityEngine | undefined {
+  const c = cache.get(db);
+  if (c?.engine && c.generation === authorityGeneration() && Date.now() - c.checkedAt < RECHECK_MS)
+    return c.engine;
+  return undefined;
+}
+
+/**
  * The process-wide engine for `db`, rebuilt after anything it depends on changed. The shipped
  * policy files are brought into force the first time (and by `reloadAuthorityPolicies`).
  *
@@ -238,27 +250,31 @@ export function setCaseHistoryProvider(fn: HistoryProvider | null): void {
 export type DecideInput = Omit<DecisionRequest, 'at'> & { at?: Date };
 
 /**
- * Fills in `at` (now) and, through the provider, the history of a named case: only when the
- * answer can depend on it (a separation rule for this action, or a grant that needs the stage
- * and the stage was not given), and once per case in a batch.
+ * Whether the answer to `req` can depend on the history of its case and the request brings none
+ * (a separation rule for this action, or a grant that needs the stage and the stage was not
+ * given): then the provider is asked for it.
  */
-async function complete(
+const lacksHistory = (engine: AuthorityEngine, req: DecisionRequest) =>
+  historyProvider !== null &&
+  req.case !== undefined &&
+  !req.case.history &&
+  engine.historyMatters(req.action, req.at, req.case.stage !== undefined);
+
+/** Adds the history of the request's case through the provider, once per case in a batch. */
+async function withHistory(
   db: Db,
   engine: AuthorityEngine,
-  req: DecideInput,
+  req: DecisionRequest,
   histories: Map<string, Promise<CaseHistoryEvent[]>>,
 ): Promise<DecisionRequest> {
-  const at = req.at ?? new Date();
   const c = req.case;
-  if (c && !c.history && historyProvider && engine.historyMatters(req.action, at, c.stage !== undefined)) {
-    let history = histories.get(c.caseNo);
-    if (!history) {
-      history = historyProvider(db, c.caseNo);
-      histories.set(c.caseNo, history);
-    }
-    return { ...req, at, case: { ...c, history: await history } };
+  if (!c || !historyProvider || !lacksHistory(engine, req)) return req;
+  let history = histories.get(c.caseNo);
+  if (!history) {
+    history = historyProvider(db, c.caseNo);
+    histories.set(c.caseNo, history);
   }
-  return { ...req, at };
+  return { ...req, case: { ...c, history: await history } };
 }
 
 /**
@@ -276,9 +292,13 @@ export async function decide(
   opts: { askedBy?: string } = {},
 ): Promise<Decision | Decision[]> {
   const list = Array.isArray(req) ? req : [req];
-  const engine = await getAuthorityEngine(db);
-  const histories = new Map<string, Promise<CaseHistoryEvent[]>>();
-  const full = await Promise.all(list.map((r) => complete(db, engine, r, histories)));
+  const engine = freshAuthorityEngine(db) ?? (await getAuthorityEngine(db));
+  let full = list.map((r) => (r.at ? (r as DecisionRequest) : { ...r, at: new Date() }));
+  // Most requests bring all their answer depends on: only a missing case history is waited for.
+  if (full.some((r) => lacksHistory(engine, r))) {
+    const histories = new Map<string, Promise<CaseHistoryEvent[]>>();
+    full = await Promise.all(full.map((r) => withHistory(db, engine, r, histories)));
+  }
   const problems: { path: string; message: string }[] = [];
   const decisions: Decision[] = [];
   full.forEach((r, i) => {

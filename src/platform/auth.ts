@@ -247,6 +247,17 @@ export function forgetCachedTokens(db: DbOrTx): void {
 }
 
 /**
+ * The token's principal when it is trusted from memory right now (see TokenCache), else
+ * undefined: then ask `tokenPrincipal`, which reads the database. Synchronous, for the request
+ * path.
+ */
+export function cachedTokenPrincipal(db: DbOrTx, token: string, cacheMs: number): TokenPrincipal | undefined {
+  if (cacheMs <= 0 || !token.startsWith(TOKEN_PREFIX)) return undefined;
+  const hit = tokenCaches.get(db)?.entries.get(sha256(token));
+  return hit && hit.until > Date.now() ? hit : undefined;
+}
+
+/**
  * The token's principal, or null when the token is unknown or revoked. With `cacheMs` > 0 a valid
  * token is trusted for that long without asking the database again (see TokenCache).
  */
