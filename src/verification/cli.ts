@@ -73,7 +73,7 @@ export async function verifyCommand(
     {
       onProgress: (p) =>
         process.stderr.write(
-          `verified ${fmt(p.done)} of ${fmt(p.total)} ledger cases: ${fmt(p.cases)} in scope, ${fmt(p.failures)} failures (${secs()} s)\n`,
+          `verified ${fmt(p.done)} of ${p.total === null ? '?' : fmt(p.total)} ledger cases: ${fmt(p.cases)} in scope, ${fmt(p.failures)} failures (${secs()} s)\n`,
         ),
     },
   );

@@ -84,17 +84,9 @@ export const RESULT_CHUNK = 10_000;
 /**
  * Stores the rows `(case_no, results)` of the relation `source` (one range of a run) as the run's
  * result chunks of up to RESULT_CHUNK consecutive cases, each in case-number order (a
- * data-modifying CTE). `small`: the range holds at most RESULT_CHUNK cases, so it is one chunk,
- * built without numbering the rows.
+ * data-modifying CTE).
  */
-function chunkInsert(runId: number, source: SQL, small = false): SQL {
-  if (small)
-    // The arrays keep the order of the sorted subquery (both built in the same pass, so
-    // case_nos[i] and results[i] belong together): cheaper than sorting inside each aggregate.
-    return sql`insert into verification_result_chunks (run_id, first_case, last_case, case_nos, results)
-    select ${runId}, min(case_no), max(case_no), array_agg(case_no), array_agg(results)
-    from (select case_no, results from ${source} order by case_no) s
-    having count(*) > 0`;
+function chunkInsert(runId: number, source: SQL): SQL {
   return sql`insert into verification_result_chunks (run_id, first_case, last_case, case_nos, results)
   select ${runId}, min(case_no), max(case_no), array_agg(case_no order by case_no), array_agg(results order by case_no)
   from (select case_no, results, (row_number() over (order by case_no) - 1) / ${sql.raw(String(RESULT_CHUNK))} as g
@@ -172,11 +164,22 @@ export function copyQuery(input: {
   small: boolean;
 }): SQL {
   const { runId, importId, period, range, small } = input;
+  // `out` is read from the cache's primary key in case order, and a range that fits one chunk
+  // takes its arrays in that order (both built in the same pass, so case_nos[i] and results[i]
+  // belong together), its first and last case from their ends: no sort and no comparisons of
+  // case numbers, a third of the time of copying a range.
+  const chunk = small
+    ? sql`insert into verification_result_chunks (run_id, first_case, last_case, case_nos, results)
+    select ${runId}, a[1], a[cardinality(a)], a, b
+    from (select array_agg(case_no) as a, array_agg(results) as b from out) s
+    where cardinality(a) > 0`
+    : chunkInsert(runId, sql`out`);
   return sql`with out as materialized (
   select r.case_no, r.results from verification_case_results r
   where ${rangeWhere('r.case_no', range)} and r.last_import <= ${importId} and ${inPeriod('r.scope_ds', period)}
+  order by r.case_no
 ),
-ch as (${chunkInsert(runId, sql`out`, small)}),
+ch as (${chunk}),
 fi as (
   insert into verification_run_findings (run_id, case_no, "check", text_id)
   select ${runId}, f.case_no, f.check, f.text_id

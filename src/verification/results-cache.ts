@@ -91,7 +91,7 @@ export async function refreshCaseResults(
   if (!facts || facts.key !== factsKey(ctx.timeZone, ctx.sod)) return null;
   const seen = await resultsState(db);
   if (seen?.key === key && seen.importId >= facts.importId) return { ...seen, cases: 0, rebuilt: false };
-  return db.transaction(async (tx) => {
+  const done = await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${FACTS_LOCK})`);
     await evaluationSettings(tx);
     const [state, now] = [await resultsState(tx), await factsState(tx)];
@@ -142,6 +142,11 @@ export async function refreshCaseResults(
       });
     return { importId: now.importId, key, cases, rebuilt: changed === null };
   });
+  // A million rows just written carry no hint bits yet: the first run copying them would set
+  // them (measured: its copy 1.47 s, 1.30 s after this vacuum of ~0.1 s). Outside the transaction,
+  // as VACUUM must be.
+  if (done?.rebuilt) await db.execute(sql`vacuum ${verificationCaseResults}, ${verificationCaseFindings}`);
+  return done;
 }
 
 /**
