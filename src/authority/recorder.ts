@@ -136,7 +136,7 @@ function parameters(items: Queued[]): [string, string] {
 
 /** What `$client` of drizzle's PGlite and postgres.js databases offers. */
 interface RawClient {
-  unsafe?: (query: string, params: unknown[]) => Promise<unknown>;
+  unsafe?: (query: string, params: unknown[], options?: { prepare?: boolean }) => Promise<unknown>;
   query?: (query: string, params: unknown[]) => Promise<unknown>;
 }
 
@@ -240,7 +240,9 @@ class Recorder {
     // Straight to the driver when it is one we know: drizzle's execute costs about as much as the
     // insert itself on PGlite (~0.3 ms a statement, measured), and this statement needs none of it.
     const client = (this.db as { $client?: RawClient }).$client;
-    if (typeof client?.unsafe === 'function') await client.unsafe(INSERT_FROM, params);
+    // Prepared (once per connection): postgres.js sends an unprepared statement with parameters
+    // in two round trips (describe, then execute) and the server plans it each time.
+    if (typeof client?.unsafe === 'function') await client.unsafe(INSERT_FROM, params, { prepare: true });
     else if (typeof client?.query === 'function') await client.query(INSERT_FROM, params);
     else {
       const [before, between, after] = INSERT_FROM.split(/\$[12]/);
