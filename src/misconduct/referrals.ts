@@ -29,7 +29,7 @@ import {
 } from '../verification/index.ts';
 import { bureauToday, registerMatter } from './intake.ts';
 import { type MisconductPolicy, misconductPolicy } from './policy.ts';
-import { misconductMatters } from './schema.ts';
+import { misconductMatters, misconductPullMarks } from './schema.ts';
 
 interface Tally {
   seen: number;
@@ -206,17 +206,32 @@ export async function referFailure(
   );
 }
 
-/**
- * Runs whose failures were all taken, per database: a pull asks only about later runs. Kept in
- * memory, so a restarted server pulls everything once (idempotently) and goes on from there.
- */
-const pulledUpTo = new WeakMap<Db, number>();
+/** The run id up to which verification's failures were all taken (0: none yet). */
+async function pulledUpTo(db: Db): Promise<number> {
+  const [row] = await db
+    .select({ upTo: misconductPullMarks.upTo })
+    .from(misconductPullMarks)
+    .where(sql`${misconductPullMarks.source} = 'verification'`);
+  return row?.upTo ?? 0;
+}
+
+/** Moves the mark forward only: a slower pull that ends later never takes it back. */
+async function markPulled(db: Db, upTo: number) {
+  await db
+    .insert(misconductPullMarks)
+    .values({ source: 'verification', upTo })
+    .onConflictDoUpdate({
+      target: misconductPullMarks.source,
+      set: { upTo: sql`greatest(${misconductPullMarks.upTo}, excluded.up_to)`, updatedAt: new Date() },
+    });
+}
 
 async function pullFailures(db: Db, ctx: Ctx): Promise<Tally> {
   const tally = { seen: 0, created: 0 };
   // Read first: a run that ends while this pull pages is left for the next pull.
   const settled = await settledRunId(db);
-  const sinceRunId = pulledUpTo.get(db) ?? 0;
+  // Runs whose failures were all taken by an earlier pull are not asked about again.
+  const sinceRunId = await pulledUpTo(db);
   let after: string | undefined;
   for (;;) {
     const page = await listFailuresForReferral(db, { sinceRunId, after, limit: PAGE });
@@ -234,7 +249,7 @@ async function pullFailures(db: Db, ctx: Ctx): Promise<Tally> {
     if (!page.next) break;
     after = page.next;
   }
-  pulledUpTo.set(db, Math.max(sinceRunId, settled));
+  await markPulled(db, Math.max(sinceRunId, settled));
   return tally;
 }
 

@@ -252,3 +252,14 @@ export const misconductAppeals = pgTable(
   },
   (t) => [uniqueIndex('misconduct_appeals_person_uq').on(t.matterId, t.staffNo)],
 );
+
+/**
+ * How far a pull of referrals has taken a source: for `verification`, the run id at or below
+ * which every failure has been taken (verification's `settledRunId` when the pull ended). Kept
+ * here so a restarted server goes on from it instead of paging through every earlier run again.
+ */
+export const misconductPullMarks = pgTable('misconduct_pull_marks', {
+  source: text('source').primaryKey(),
+  upTo: integer('up_to').notNull(),
+  updatedAt: tstz('updated_at').notNull().defaultNow(),
+});

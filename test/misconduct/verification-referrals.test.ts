@@ -7,6 +7,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestCaseRecords } from '../../src/cases/index.ts';
+import { queryRows } from '../../src/db/client.ts';
 import { pullReferrals, referFailure } from '../../src/misconduct/index.ts';
 import {
   listFailuresForReferral,
@@ -91,6 +92,26 @@ describe('verification failures as referrals', () => {
       seen: 0,
       created: 0,
     });
+  });
+
+  it('keeps how far it pulled in the database, so a restarted server goes on from there', async () => {
+    const mark = async () =>
+      (
+        await queryRows<{ up_to: number }>(
+          t.db,
+          sql`select up_to from misconduct_pull_marks where source = 'verification'`,
+        )
+      )[0]?.up_to;
+    const settled = await settledRunId(t.db);
+    expect(await mark()).toBe(settled);
+    // Taken back by hand, the next pull reads every run again: the two failures (each found by
+    // both runs, one ref each) are seen again, and nothing new is opened.
+    await t.db.execute(sql`update misconduct_pull_marks set up_to = 0`);
+    expect((await pullReferrals(t.db, { today: '2026-04-02' })).verification).toEqual({
+      seen: 2,
+      created: 0,
+    });
+    expect(await mark()).toBe(settled);
   });
 
   it('leaves the failures of a run still going for a later pull', async () => {
