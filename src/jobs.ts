@@ -31,7 +31,7 @@ export function startJobs(deps: Deps) {
       await refreshCaseFacts(deps.db, { timeZone: deps.config.timeZone });
       await refreshPresentResults(deps.db, { timeZone: deps.config.timeZone });
     } catch (err) {
-      console.error(`[${new Date().toISOString()}] verification facts refresh failed:`, err);
+      console.error(`[${new Date().toISOString()}] verification facts or results cache refresh failed:`, err);
     } finally {
       running = false;
     }

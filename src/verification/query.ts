@@ -103,13 +103,16 @@ export async function resultStrings(
   caseNos: string[],
 ): Promise<Map<string, string>> {
   if (caseNos.length === 0) return new Map();
-  const sorted = [...caseNos].sort();
+  // The chunks that may hold them, by the smallest and largest of the list in the database's
+  // own order of text (which a JavaScript sort need not share).
   const rows = await queryRows<{ case_no: string; results: string }>(
     db,
-    sql`select u.case_no, u.results
-      from ${verificationResultChunks} k cross join unnest(k.case_nos, k.results) as u(case_no, results)
-      where k.run_id = ${runId} and k.last_case >= ${sorted[0]} and k.first_case <= ${sorted.at(-1)!}
-        and u.case_no = any(${textArray(sorted)}::text[])`,
+    sql`with wanted as (select unnest(${textArray(caseNos)}::text[]) as case_no),
+      bounds as (select min(case_no) as lo, max(case_no) as hi from wanted)
+      select u.case_no, u.results
+      from bounds cross join ${verificationResultChunks} k cross join unnest(k.case_nos, k.results) as u(case_no, results)
+      where k.run_id = ${runId} and k.last_case >= bounds.lo and k.first_case <= bounds.hi
+        and u.case_no in (select case_no from wanted)`,
   );
   return new Map(rows.map((r) => [r.case_no, r.results]));
 }

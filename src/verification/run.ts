@@ -212,20 +212,28 @@ export async function executeRun(db: Db, runId: number, opts: ExecuteOptions = {
     const key = factsKey(run.timeZone, ctx.sod);
     const kept = await factsState(db);
     if (!kept || kept.key === key) await refreshCaseFacts(db, { timeZone: run.timeZone, sod: ctx.sod });
-    // The results cache, for a run of the present day with the policy in force (what the jobs
-    // keep), or when it is this run's context already; any other run evaluates its cases.
+    // The results cache, for a run of the present day with the policy in force over a period
+    // that has ended (the context the jobs keep: a period ending later stretches the run's span
+    // of dates, so its context is another), or when it is this run's context already; any other
+    // run evaluates its cases. The cache only saves time: when it cannot be brought up to date,
+    // the run evaluates.
     const resultKey = resultsKey(ctx, run.policyVersion);
     let copying = false;
     if (opts.cache !== false) {
       const present =
         ctx.asOfDate === localDate(new Date(), run.timeZone) &&
+        (run.periodTo === null || run.periodTo <= ctx.asOfDate) &&
         run.policyVersion === verificationPolicyVersion(getVerificationPolicy());
-      if (present || (await resultsState(db))?.key === resultKey) {
-        await setStatus(db, runId, { phase: 'results' });
-        await refreshCaseResults(db, { ctx, policy });
+      try {
+        if (present || (await resultsState(db))?.key === resultKey) {
+          await setStatus(db, runId, { phase: 'results' });
+          await refreshCaseResults(db, { ctx, policy });
+        }
+        const cached = await resultsState(db);
+        copying = cached?.key === resultKey && cached.importId === run.ledgerImportId;
+      } catch (err) {
+        console.error(`[verification] run ${runId}: the results cache could not be used, evaluating:`, err);
       }
-      const cached = await resultsState(db);
-      copying = cached?.key === resultKey && cached.importId === run.ledgerImportId;
     }
     const period = run.periodFrom && run.periodTo ? { from: run.periodFrom, to: run.periodTo } : null;
     // Counting the run's ledger cases is a scan of the cases (~0.1 s at a million): done while
@@ -313,6 +321,7 @@ export async function executeRun(db: Db, runId: number, opts: ExecuteOptions = {
           failures: counts.failures,
           failedCases: counts.failedCases,
           done: counts.total,
+          total: counts.total,
           finishedAt: new Date(),
           updatedAt: new Date(),
         })

@@ -5,8 +5,9 @@
  *
  * Results are stored compactly, because a run over a million cases has eleven million
  * case x check results: one letter per check (`p` pass, `f` fail, `n` not applicable, in the
- * order of the run's `checks`) per case, in chunks of cases, and one finding row per failure,
- * with its reason, parameters, readable detail and the staff responsible.
+ * order of the run's `checks`) per case, in chunks of cases, and one narrow finding row per
+ * failure naming its text (reason, parameters, readable detail, the staff responsible), which is
+ * stored once however many runs find it.
  */
 import { sql } from 'drizzle-orm';
 import {
@@ -110,8 +111,9 @@ export const verificationFindingTexts = pgTable('verification_finding_texts', {
 
 /**
  * A run's failures: one row per case x check that failed, naming what it says. (No foreign key
- * to the texts: every writer inserts the text in the same statement, and a check per row would
- * cost every run's copy.)
+ * to the texts: an evaluating writer inserts the text in the same statement, a run copying from
+ * the results cache names texts the cache stored with them, and a check per row would cost
+ * every run's copy.)
  */
 export const verificationRunFindings = pgTable(
   'verification_run_findings',

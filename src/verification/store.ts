@@ -14,8 +14,6 @@ import type { CheckName, VerificationPolicy } from './policy.ts';
 import { verificationCaseFindings, verificationFindingTexts, verificationRunFindings } from './schema.ts';
 import { describeFailure } from './wording.ts';
 
-const FINDINGS_BATCH = 5_000;
-
 /** A failure's detail in Chinese and in English. */
 export type Wording = (check: CheckName, raw: RawFailure) => [string, string];
 
@@ -68,20 +66,23 @@ export async function storeFailures(
     target === 'cache'
       ? sql`${verificationCaseFindings} (case_no, "check", text_id) select t.case_no, t.check, t.id from t`
       : sql`${verificationRunFindings} (run_id, case_no, "check", text_id) select ${target.runId}, t.case_no, t.check, t.id from t`;
-  // A batch is one jsonb parameter unpacked by the database: a row costs a few microseconds,
-  // not the nine bound parameters of a row-by-row VALUES list. Texts already stored (found by
-  // an earlier run, or kept by the cache) are not stored again.
-  for (let i = 0; i < findings.length; i += FINDINGS_BATCH)
-    await tx.execute(sql`with t as materialized (
-        select ${findingId('r')} as id, r.* from jsonb_to_recordset(${JSON.stringify(findings.slice(i, i + FINDINGS_BATCH))}::jsonb)
-          as r(case_no text, "check" text, reason text, params jsonb, detail text, detail_en text, staff text[], fault_type text)
-      ),
-      texts as (
-        insert into ${verificationFindingTexts} (id, case_no, "check", reason, params, detail, detail_en, staff, fault_type)
-        select distinct on (id) id, case_no, "check", reason, params, detail, detail_en, staff, fault_type from t
-        on conflict (id) do nothing
-      )
-      insert into ${into}`);
+  if (!findings.length) return 0;
+  // One jsonb parameter unpacked by the database: a row costs a few microseconds, not the nine
+  // bound parameters of a row-by-row VALUES list. Texts already stored (found by an earlier run,
+  // or kept by the cache) are not stored again. All of a call's texts go in one statement, in
+  // id order: two runs evaluating the same cases at once (texts are shared) then wait for each
+  // other at worst, and never deadlock, as they could when each cut its texts into batches of
+  // its own. (The evaluation query returned all these failures as one value already.)
+  await tx.execute(sql`with t as materialized (
+      select ${findingId('r')} as id, r.* from jsonb_to_recordset(${JSON.stringify(findings)}::jsonb)
+        as r(case_no text, "check" text, reason text, params jsonb, detail text, detail_en text, staff text[], fault_type text)
+    ),
+    texts as (
+      insert into ${verificationFindingTexts} (id, case_no, "check", reason, params, detail, detail_en, staff, fault_type)
+      select id, case_no, "check", reason, params, detail, detail_en, staff, fault_type from t order by id
+      on conflict (id) do nothing
+    )
+    insert into ${into}`);
   return findings.length;
 }
 

@@ -12,6 +12,7 @@ import { queryRows } from '../../src/db/client.ts';
 import { type CaseLine, generateDemoCases } from '../../src/demo/cases.ts';
 import { loadDemo } from '../../src/demo/index.ts';
 import { exportOrg } from '../../src/org/service.ts';
+import { localDate } from '../../src/platform/time.ts';
 import { contextAt } from '../../src/verification/context.ts';
 import {
   allFindings,
@@ -197,6 +198,18 @@ describe('the results cache', () => {
     const earlier = await run({ asOf: NOW });
     expect(earlier.rows).toEqual((await run({ asOf: NOW }, { cache: false })).rows);
     expect(await resultsState(t.db)).toEqual(state);
+  });
+
+  it('is left alone by a run of today over a period that ends after today (its span of dates differs)', async () => {
+    const state = await resultsState(t.db);
+    const later = localDate(new Date(Date.now() + 30 * 86_400_000), TZ);
+    const ahead = await run({ from: PERIOD.from, to: later });
+    expect(await resultsState(t.db)).toEqual(state);
+    expect(ahead.rows).toEqual((await run({ from: PERIOD.from, to: later }, { cache: false })).rows);
+    expect(ahead.rows.length).toBeGreaterThan(0);
+    // the finished run says how many ledger cases it read, counted while it ran
+    expect(ahead.status.total).toBe(ahead.status.done);
+    expect(ahead.status.total).toBeGreaterThan(0);
   });
 
   it('is not copied by a run recorded before an import: it sees the ledger as it was', async () => {
