@@ -16,7 +16,15 @@
 import { Ability } from '@casl/ability';
 import { AppError } from '../platform/errors.ts';
 import { addDays, localDate } from '../platform/time.ts';
-import { authorityActions, channels, isAuthorityAction, routes, seals, stages } from './actions.ts';
+import {
+  authorityActions,
+  caseActions,
+  channels,
+  isAuthorityAction,
+  routes,
+  seals,
+  stages,
+} from './actions.ts';
 import {
   type CaseFacts,
   caseMeets,
@@ -919,26 +927,11 @@ function nearestAbsence(absences: AbsenceRow[], date: string): AbsenceRow | unde
   return best;
 }
 
-const order = new Map(
-  [
-    'receipt',
-    'notify_supplement',
-    'supplement',
-    'accept',
-    'review',
-    'dispatch',
-    'opinion',
-    'clock_stop',
-    'clock_resume',
-    'extend',
-    'approve_extension',
-    'approve',
-    'return',
-    'file_rejection',
-    'seal',
-    'complete',
-    'announce',
-    'deliver',
-  ].map((a, i) => [a, i]),
+// A case's actions in the order it meets them, the head's approval of an extension just before
+// the approval itself.
+const order = new Map<string, number>(
+  caseActions
+    .flatMap((a): string[] => (a === 'approve' ? ['approve_extension', a] : [a]))
+    .map((a, i) => [a, i]),
 );
 const actionOrder = (a: string) => order.get(a) ?? 99;

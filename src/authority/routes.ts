@@ -236,6 +236,18 @@ const encodedJson = <T>(c: Context, json: Uint8Array) =>
     'content-type': 'application/json',
   }) as unknown as Response & TypedResponse<JSONParsed<T>, 200, 'json'>;
 
+/** Whose scope is asked for (default: one's own), once the principal may read it. */
+function scopeStaff(c: Context<AppEnv>, asked: string | undefined): string {
+  const staff = asked ?? c.get('principal').staffNo;
+  if (!staff)
+    throw AppError.validation(
+      [{ path: 'query.staff', message: 'name the staff member' }],
+      'the request has problems',
+    );
+  assertCan(c, 'read', 'Authority', { staff });
+  return staff;
+}
+
 /** The cached engine; a policy that does not load is an error of the server, named in full. */
 async function engineOf(c: Context<AppEnv>): Promise<AuthorityEngine> {
   try {
@@ -367,13 +379,7 @@ authorityRoutes.openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const staff = q.staff ?? c.get('principal').staffNo;
-    if (!staff)
-      throw AppError.validation(
-        [{ path: 'query.staff', message: 'name the staff member' }],
-        'the request has problems',
-      );
-    assertCan(c, 'read', 'Authority', { staff });
+    const staff = scopeStaff(c, q.staff);
     const engine = await engineOf(c);
     return c.json(engine.scope(staff, instantOf(q.at, engine, 'query.at')), 200);
   },
@@ -412,13 +418,7 @@ authorityRoutes.openapi(
   }),
   async (c) => {
     const q = c.req.valid('query');
-    const staff = q.staff ?? c.get('principal').staffNo;
-    if (!staff)
-      throw AppError.validation(
-        [{ path: 'query.staff', message: 'name the staff member' }],
-        'the request has problems',
-      );
-    assertCan(c, 'read', 'Authority', { staff });
+    const staff = scopeStaff(c, q.staff);
     const engine = await engineOf(c);
     const scope = engine.scope(staff, instantOf(q.at, engine, 'query.at'));
     const organ = (await getBureau(c.get('deps').db))?.name ?? '';

@@ -13,32 +13,17 @@
  * actionDataSchemas.extend.safeParse({ days: 5, approvedBy: 'S001', applicantNotified: true }).success // true
  */
 import { z } from 'zod';
+import { caseActions, channels, routes } from '../authority/index.ts';
 import { isDateString } from '../calendar/index.ts';
 
-export const ACTIONS = [
-  'receipt',
-  'notify_supplement',
-  'supplement',
-  'accept',
-  'review',
-  'dispatch',
-  'opinion',
-  'clock_stop',
-  'clock_resume',
-  'extend',
-  'approve',
-  'return',
-  'file_rejection',
-  'seal',
-  'complete',
-  'announce',
-  'deliver',
-] as const;
+// The contract's lists of actions, routes and channels are authority's (which decides on each
+// action of the contract): one definition, named here as the contract reads.
+export const ACTIONS = caseActions;
 export type CaseAction = (typeof ACTIONS)[number];
 
-export const ROUTES = ['normal', 'fast_track', 'green_channel', 'tolerance', 'parallel'] as const;
+export const ROUTES = routes;
 export type CaseRoute = (typeof ROUTES)[number];
-export const CHANNELS = ['online', 'window'] as const;
+export const CHANNELS = channels;
 export type CaseChannel = (typeof CHANNELS)[number];
 
 /** Chinese names of the actions, for pages and messages. */
