@@ -67,14 +67,16 @@ export async function storeFailures(
       ? sql`${verificationCaseFindings} (case_no, "check", text_id) select t.case_no, t.check, t.id from t`
       : sql`${verificationRunFindings} (run_id, case_no, "check", text_id) select ${target.runId}, t.case_no, t.check, t.id from t`;
   if (!findings.length) return 0;
-  // One jsonb parameter unpacked by the database: a row costs a few microseconds, not the nine
-  // bound parameters of a row-by-row VALUES list. Texts already stored (found by an earlier run,
+  // One json parameter unpacked by the database: a row costs a few microseconds, not the nine
+  // bound parameters of a row-by-row VALUES list. json, not jsonb: read as it is parsed, and text
+  // goes to 1 GB where a jsonb value stops at 256 MB (a range's worded findings can be hundreds of
+  // megabytes when a misconfigured policy fails every case). Texts already stored (found by an earlier run,
   // or kept by the cache) are not stored again. All of a call's texts go in one statement, in
   // id order: two runs evaluating the same cases at once (texts are shared) then wait for each
   // other at worst, and never deadlock, as they could when each cut its texts into batches of
   // its own. (The evaluation query returned all these failures as one value already.)
   await tx.execute(sql`with t as materialized (
-      select ${findingId('r')} as id, r.* from jsonb_to_recordset(${JSON.stringify(findings)}::jsonb)
+      select ${findingId('r')} as id, r.* from json_to_recordset(${JSON.stringify(findings)}::json)
         as r(case_no text, "check" text, reason text, params jsonb, detail text, detail_en text, staff text[], fault_type text)
     ),
     texts as (
