@@ -78,14 +78,20 @@ export interface ExecuteOptions {
    */
   cache?: boolean;
   /**
-   * Ranges evaluated at the same time, each in its own transaction and connection (default: 2
-   * on a PostgreSQL server, which has the cores and connections for it; 1 on embedded PGlite).
+   * Ranges evaluated at the same time, each in its own transaction and connection (default on a
+   * PostgreSQL server: 2 evaluated, 3 copied from the results cache; 1 on embedded PGlite).
    */
   concurrency?: number;
 }
 
-/** A server (postgres.js: a pool of connections) evaluates two ranges at once; PGlite has one connection. */
-const defaultConcurrency = (db: Db) => (typeof (db as { $client?: unknown }).$client === 'function' ? 2 : 1);
+/**
+ * A server (postgres.js: a pool of connections) evaluates two ranges at once: an evaluated range
+ * keeps a core busy. A copied range is a few milliseconds of work between round trips, so a third
+ * keeps the server's cores busy meanwhile (measured on 2 cores, a million cases: 0.93 s against
+ * 1.05 s with two, 1.55 s with one; a fourth adds nothing). PGlite has one connection.
+ */
+const defaultConcurrency = (db: Db, copying: boolean) =>
+  typeof (db as { $client?: unknown }).$client === 'function' ? (copying ? 3 : 2) : 1;
 
 /** Checks the input; throws VALIDATION_FAILED naming every field at fault. */
 function validate(input: RunInput): FieldProblem[] {
@@ -300,7 +306,7 @@ export async function executeRun(db: Db, runId: number, opts: ExecuteOptions = {
       }
     };
     const settled = await Promise.allSettled(
-      Array.from({ length: Math.max(1, opts.concurrency ?? defaultConcurrency(db)) }, () =>
+      Array.from({ length: Math.max(1, opts.concurrency ?? defaultConcurrency(db, copying)) }, () =>
         worker().catch((err) => {
           failed = true;
           throw err;
