@@ -11,7 +11,7 @@ import { subject } from '@casl/ability';
 import { Hono } from 'hono';
 import type { AppEnv } from '../platform/http.ts';
 import { localDate } from '../platform/time.ts';
-import { Empty, Facts } from '../web/components.tsx';
+import { Empty, Facts, Grid } from '../web/components.tsx';
 import { forbiddenPage, pageErrorHandler, pageGuard } from '../web/guard.tsx';
 import { registerPage } from '../web/registry.ts';
 import { localeOf, renderPage } from '../web/render.tsx';
@@ -178,38 +178,35 @@ authorityPages.get(myAuthorityPage.path, pageGuard(myAuthorityPage), async (c) =
             {rows.length === 0 ? (
               <Empty v={v} text={m('none')} />
             ) : (
-              <table class="grid" data-testid="scope">
-                <thead>
-                  <tr>
-                    <th scope="col">{m('columns.item')}</th>
-                    <th scope="col">{m('columns.action')}</th>
-                    <th scope="col">{m('columns.via')}</th>
-                    <th scope="col">{m('columns.rule')}</th>
-                    <th scope="col">{m('columns.conditions')}</th>
-                    <th scope="col">{m('columns.period')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map((r) => (
-                    <tr data-item={r.item} data-action={r.action}>
-                      <td>
+              <Grid
+                rows={rows}
+                testId="scope"
+                rowAttrs={(r) => ({ 'data-item': r.item, 'data-action': r.action })}
+                columns={[
+                  {
+                    head: m('columns.item'),
+                    cell: (r) => (
+                      <>
                         {r.itemName}
                         <div class="code">{r.item}</div>
-                      </td>
-                      <td>{m(`actions.${r.action}`)}</td>
-                      <td>
+                      </>
+                    ),
+                  },
+                  { head: m('columns.action'), cell: (r) => m(`actions.${r.action}`) },
+                  {
+                    head: m('columns.via'),
+                    cell: (r) => (
+                      <>
                         {viaText(m, r)}
                         <div class="code">{r.post}</div>
-                      </td>
-                      <td class="code">
-                        {r.rule.file} · {r.rule.grant}
-                      </td>
-                      <td>{conditionsText(m, r.when)}</td>
-                      <td>{periodText(m, r.from, r.to)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+                      </>
+                    ),
+                  },
+                  { head: m('columns.rule'), class: 'code', cell: (r) => `${r.rule.file} · ${r.rule.grant}` },
+                  { head: m('columns.conditions'), cell: (r) => conditionsText(m, r.when) },
+                  { head: m('columns.period'), cell: (r) => periodText(m, r.from, r.to) },
+                ]}
+              />
             )}
             {scope.separation.length ? (
               <section data-testid="separation">

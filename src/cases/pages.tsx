@@ -16,7 +16,7 @@ import { getCalendar } from '../calendar/index.ts';
 import { listItems } from '../org/service.ts';
 import type { AppEnv } from '../platform/http.ts';
 import { localDate } from '../platform/time.ts';
-import { Empty, Facts, Select } from '../web/components.tsx';
+import { Empty, Facts, Grid, Select } from '../web/components.tsx';
 import { notFoundPage, pageErrorHandler, pageGuard } from '../web/guard.tsx';
 import { labelOr } from '../web/i18n.ts';
 import { FilterForm, StaffLink, textParam } from '../web/org-shared.tsx';
@@ -70,50 +70,48 @@ const channelLabel = (v: View, s: string) => labelOr(v.locale, `cases.channel.${
 
 function CaseTable({ v, rows }: { v: View; rows: Row[] }) {
   return (
-    <table class="grid">
-      <thead>
-        <tr>
-          <th scope="col">{v.t('cases.light.title')}</th>
-          <th scope="col">{v.t('cases.caseNo')}</th>
-          <th scope="col">{v.t('cases.item')}</th>
-          <th scope="col">{v.t('cases.applicant')}</th>
-          <th scope="col">{v.t('cases.stateTitle')}</th>
-          <th scope="col">{v.t('cases.received')}</th>
-          <th scope="col">{v.t('cases.committedDue')}</th>
-          <th scope="col" class="num">
-            {v.t('cases.daysLeft')}
-          </th>
-          <th scope="col">{v.t('cases.responsible')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr>
-            <td class="nowrap">
-              <LightBadge v={v} light={r.light} />
-            </td>
-            <td class="nowrap">
+    <Grid
+      rows={rows}
+      columns={[
+        {
+          head: v.t('cases.light.title'),
+          class: 'nowrap',
+          cell: (r) => <LightBadge v={v} light={r.light} />,
+        },
+        {
+          head: v.t('cases.caseNo'),
+          class: 'nowrap',
+          cell: (r) => (
+            <>
               <a href={`/cases/${encodeURIComponent(r.caseNo)}`}>
                 <span class="code">{r.caseNo}</span>
               </a>
               {r.anomalies.length ? <span class="badge badge-warn">{v.t('cases.anomalous')}</span> : null}
-            </td>
-            <td>
-              <span class="code">{r.itemCode}</span>
-            </td>
-            <td>{r.applicant.name}</td>
-            <td class="nowrap">
+            </>
+          ),
+        },
+        { head: v.t('cases.item'), cell: (r) => <span class="code">{r.itemCode}</span> },
+        { head: v.t('cases.applicant'), cell: (r) => r.applicant.name },
+        {
+          head: v.t('cases.stateTitle'),
+          class: 'nowrap',
+          cell: (r) => (
+            <>
               {stateLabel(v, r.state)}
               {r.clockStoppedSince ? <span class="badge badge-soft">{v.t('cases.stopped')}</span> : null}
-            </td>
-            <td class="nowrap">{v.dateTime(new Date(r.receivedAt))}</td>
-            <td class="nowrap">{v.date(r.committedDue)}</td>
-            <td class="num">{r.daysLeft ?? ''}</td>
-            <td class="nowrap">{r.responsible ? <span class="code">{r.responsible}</span> : ''}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+            </>
+          ),
+        },
+        { head: v.t('cases.received'), class: 'nowrap', cell: (r) => v.dateTime(new Date(r.receivedAt)) },
+        { head: v.t('cases.committedDue'), class: 'nowrap', cell: (r) => v.date(r.committedDue) },
+        { head: v.t('cases.daysLeft'), num: true, cell: (r) => r.daysLeft ?? '' },
+        {
+          head: v.t('cases.responsible'),
+          class: 'nowrap',
+          cell: (r) => (r.responsible ? <span class="code">{r.responsible}</span> : ''),
+        },
+      ]}
+    />
   );
 }
 
@@ -451,46 +449,37 @@ casePages.get('/cases/:no', pageGuard(ledgerPage), async (c) => {
         </div>
         <section class="panel">
           <h2>{v.t('cases.case.timeline')}</h2>
-          <table class="grid">
-            <thead>
-              <tr>
-                <th scope="col" class="num">
-                  {v.t('cases.seq')}
-                </th>
-                <th scope="col">{v.t('cases.at')}</th>
-                <th scope="col">{v.t('cases.action')}</th>
-                <th scope="col">{v.t('cases.actor')}</th>
-                <th scope="col">{v.t('cases.authority.title')}</th>
-                <th scope="col">{v.t('cases.anomaliesTitle')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.events.map((e) => (
-                <tr>
-                  <td class="num">{e.seq}</td>
-                  <td class="nowrap">{v.dateTime(new Date(e.at))}</td>
-                  <td>{v.locale === 'en' ? e.action : (actionNames[e.action as CaseAction] ?? e.action)}</td>
-                  <td class="nowrap">
-                    <StaffLink no={e.actor} name={null} />
-                  </td>
-                  <td>
-                    <Authority v={v} a={e.authority} />
-                  </td>
-                  <td>
-                    {e.anomalies.length ? (
-                      <ul class="plain">
-                        {e.anomalies.map((a) => (
-                          <li>
-                            <span class="badge badge-warn">{a.text}</span>
-                          </li>
-                        ))}
-                      </ul>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Grid
+            rows={d.events}
+            columns={[
+              { head: v.t('cases.seq'), num: true, cell: (e) => e.seq },
+              { head: v.t('cases.at'), class: 'nowrap', cell: (e) => v.dateTime(new Date(e.at)) },
+              {
+                head: v.t('cases.action'),
+                cell: (e) =>
+                  v.locale === 'en' ? e.action : (actionNames[e.action as CaseAction] ?? e.action),
+              },
+              {
+                head: v.t('cases.actor'),
+                class: 'nowrap',
+                cell: (e) => <StaffLink no={e.actor} name={null} />,
+              },
+              { head: v.t('cases.authority.title'), cell: (e) => <Authority v={v} a={e.authority} /> },
+              {
+                head: v.t('cases.anomaliesTitle'),
+                cell: (e) =>
+                  e.anomalies.length ? (
+                    <ul class="plain">
+                      {e.anomalies.map((a) => (
+                        <li>
+                          <span class="badge badge-warn">{a.text}</span>
+                        </li>
+                      ))}
+                    </ul>
+                  ) : null,
+              },
+            ]}
+          />
         </section>
         {d.alerts.length ? (
           <section class="panel">

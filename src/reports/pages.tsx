@@ -18,7 +18,7 @@ import { Hono } from 'hono';
 import { renderHtml } from '../documents/index.ts';
 import { AppError } from '../platform/errors.ts';
 import type { AppEnv } from '../platform/http.ts';
-import { Csrf, Empty, Facts, Select } from '../web/components.tsx';
+import { Csrf, Empty, Facts, Grid, Select } from '../web/components.tsx';
 import { forbiddenPage, pageErrorHandler, pageGuard } from '../web/guard.tsx';
 import { translator } from '../web/i18n.ts';
 import { registerPage } from '../web/registry.ts';
@@ -209,36 +209,26 @@ async function listPage(
         {rows.length === 0 ? (
           <Empty v={v} text={v.t('reports.none')} />
         ) : (
-          <table class="grid">
-            <thead>
-              <tr>
-                <th scope="col">{v.t('reports.kind')}</th>
-                <th scope="col">{v.t('reports.period')}</th>
-                <th scope="col" class="num">
-                  {v.t('reports.latest')}
-                </th>
-                <th scope="col">{v.t('reports.generatedAt')}</th>
-                <th scope="col">PDF</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr>
-                  <td>{v.t(`reports.kinds.${r.kind}`)}</td>
-                  <td>
-                    <a href={`/reports/${r.kind}/${r.period}`}>{r.period}</a>
-                  </td>
-                  <td class="num">{r.version}</td>
-                  <td>{v.dateTime(new Date(r.createdAt))}</td>
-                  <td>
-                    <a href={`/api/reports/${r.kind}/${r.period}/pdf?locale=${v.locale}`}>
-                      {v.t('reports.pdf')}
-                    </a>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Grid
+            rows={rows}
+            columns={[
+              { head: v.t('reports.kind'), cell: (r) => v.t(`reports.kinds.${r.kind}`) },
+              {
+                head: v.t('reports.period'),
+                cell: (r) => <a href={`/reports/${r.kind}/${r.period}`}>{r.period}</a>,
+              },
+              { head: v.t('reports.latest'), num: true, cell: (r) => r.version },
+              { head: v.t('reports.generatedAt'), cell: (r) => v.dateTime(new Date(r.createdAt)) },
+              {
+                head: 'PDF',
+                cell: (r) => (
+                  <a href={`/api/reports/${r.kind}/${r.period}/pdf?locale=${v.locale}`}>
+                    {v.t('reports.pdf')}
+                  </a>
+                ),
+              },
+            ]}
+          />
         )}
       </>
     ),
@@ -393,32 +383,22 @@ reportPages.get('/public/reports', publicGuard, async (c) => {
         {rows.length === 0 ? (
           <Empty v={v} text={v.t('reports.public.none')} />
         ) : (
-          <table class="grid">
-            <thead>
-              <tr>
-                <th scope="col">{v.t('reports.public.quarter')}</th>
-                <th scope="col" class="num">
-                  {v.t('reports.version')}
-                </th>
-                <th scope="col">PDF</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr>
-                  <td>
-                    <a href={`/public/reports/${r.period}`}>{r.period}</a>
-                  </td>
-                  <td class="num">{r.version}</td>
-                  <td>
-                    <a href={`/api/public/reports/${r.period}/pdf?locale=${v.locale}`}>
-                      {v.t('reports.pdf')}
-                    </a>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Grid
+            rows={rows}
+            columns={[
+              {
+                head: v.t('reports.public.quarter'),
+                cell: (r) => <a href={`/public/reports/${r.period}`}>{r.period}</a>,
+              },
+              { head: v.t('reports.version'), num: true, cell: (r) => r.version },
+              {
+                head: 'PDF',
+                cell: (r) => (
+                  <a href={`/api/public/reports/${r.period}/pdf?locale=${v.locale}`}>{v.t('reports.pdf')}</a>
+                ),
+              },
+            ]}
+          />
         )}
       </>
     ),

@@ -21,7 +21,7 @@ import { templatesDir } from '../paths.ts';
 import { AppError } from '../platform/errors.ts';
 import { type AppEnv, actorOf } from '../platform/http.ts';
 import { localDate } from '../platform/time.ts';
-import { Csrf, Empty } from '../web/components.tsx';
+import { Csrf, Empty, Grid } from '../web/components.tsx';
 import { forbiddenPage, pageErrorHandler, pageGuard } from '../web/guard.tsx';
 import { flatten, type Locale, type Params } from '../web/i18n.ts';
 import { registerPage } from '../web/registry.ts';
@@ -140,80 +140,53 @@ rotationPages.get(rotationPage.path, pageGuard(rotationPage), async (c) => {
           {plans.length === 0 ? (
             <Empty v={v} text={r('plans.none')} />
           ) : (
-            <table class="grid" id="plans">
-              <thead>
-                <tr>
-                  <th scope="col">{r('plans.number')}</th>
-                  <th scope="col">{r('plans.date')}</th>
-                  <th scope="col">{r('plans.state')}</th>
-                  <th scope="col" class="num">
-                    {r('plans.moves')}
-                  </th>
-                  <th scope="col" class="num">
-                    {r('plans.unmet')}
-                  </th>
-                  <th scope="col">{r('plans.solver')}</th>
-                  <th scope="col">{r('plans.createdBy')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {plans.map((p) => (
-                  <tr>
-                    <td>
-                      <a href={`/rotation/plans/${p.id}`}>{p.number}</a>
-                    </td>
-                    <td class="nowrap">{v.date(p.planDate)}</td>
-                    <td>
-                      <StateBadge r={r} state={p.state} />
-                    </td>
-                    <td class="num">{p.moves}</td>
-                    <td class="num">{p.unmet}</td>
-                    <td>{r(`solverStatus.${p.status}`)}</td>
-                    <td class="code">{who(p.createdBy)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Grid
+              rows={plans}
+              id="plans"
+              columns={[
+                { head: r('plans.number'), cell: (p) => <a href={`/rotation/plans/${p.id}`}>{p.number}</a> },
+                { head: r('plans.date'), class: 'nowrap', cell: (p) => v.date(p.planDate) },
+                { head: r('plans.state'), cell: (p) => <StateBadge r={r} state={p.state} /> },
+                { head: r('plans.moves'), num: true, cell: (p) => p.moves },
+                { head: r('plans.unmet'), num: true, cell: (p) => p.unmet },
+                { head: r('plans.solver'), cell: (p) => r(`solverStatus.${p.status}`) },
+                { head: r('plans.createdBy'), class: 'code', cell: (p) => who(p.createdBy) },
+              ]}
+            />
           )}
 
           <h2>{r('warnings.heading')}</h2>
           {overview.warnings.length === 0 ? (
             <Empty v={v} text={r('warnings.none')} />
           ) : (
-            <table class="grid" id="warnings">
-              <thead>
-                <tr>
-                  <th scope="col">{r('warnings.staff')}</th>
-                  <th scope="col">{r('warnings.post')}</th>
-                  <th scope="col">{r('warnings.since')}</th>
-                  <th scope="col" class="num">
-                    {r('warnings.years')}
-                  </th>
-                  <th scope="col" class="num">
-                    {r('warnings.limit')}
-                  </th>
-                  <th scope="col">{r('warnings.reachesOn')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {overview.warnings.map((w) => (
-                  <tr>
-                    <td>
+            <Grid
+              rows={overview.warnings}
+              id="warnings"
+              columns={[
+                {
+                  head: r('warnings.staff'),
+                  cell: (w) => (
+                    <>
                       {w.name} <span class="code">{w.staff}</span>
-                    </td>
-                    <td>
+                    </>
+                  ),
+                },
+                {
+                  head: r('warnings.post'),
+                  cell: (w) => (
+                    <>
                       <span class="code">{w.post}</span>{' '}
                       <span class={`badge badge-ab badge-${w.role.toLowerCase()}`}>{w.role}</span>{' '}
                       {w.key ? <span class="badge badge-key">{r('warnings.key')}</span> : null}
-                    </td>
-                    <td class="nowrap">{v.date(w.since)}</td>
-                    <td class="num">{w.years}</td>
-                    <td class="num">{w.limit}</td>
-                    <td class="nowrap">{v.date(w.reachesOn)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                    </>
+                  ),
+                },
+                { head: r('warnings.since'), class: 'nowrap', cell: (w) => v.date(w.since) },
+                { head: r('warnings.years'), num: true, cell: (w) => w.years },
+                { head: r('warnings.limit'), num: true, cell: (w) => w.limit },
+                { head: r('warnings.reachesOn'), class: 'nowrap', cell: (w) => v.date(w.reachesOn) },
+              ]}
+            />
           )}
 
           <h2>{r('matrix.heading')}</h2>
@@ -344,42 +317,26 @@ function Slot({ r, s }: { r: R; s: SlotCoverage }) {
 
 function CoverageTable({ r, before, after }: { r: R; before: PostCoverage[]; after: PostCoverage[] }) {
   return (
-    <table class="grid" id="coverage">
-      <thead>
-        <tr>
-          <th scope="col">{r('detail.post')}</th>
-          <th scope="col">A · {r('detail.before')}</th>
-          <th scope="col">A · {r('detail.after')}</th>
-          <th scope="col">B · {r('detail.before')}</th>
-          <th scope="col">B · {r('detail.after')}</th>
-          <th scope="col" class="num">
-            {r('detail.depth')}
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {after.map((c, k) => (
-          <tr data-post={c.post}>
-            <td>
-              {c.name} <span class="code">{c.post}</span>
-            </td>
-            <td>
-              <Slot r={r} s={before[k].A} />
-            </td>
-            <td class="cover-a">
-              <Slot r={r} s={c.A} />
-            </td>
-            <td>
-              <Slot r={r} s={before[k].B} />
-            </td>
-            <td class="cover-b">
-              <Slot r={r} s={c.B} />
-            </td>
-            <td class="num">{c.competentStaff}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <Grid
+      rows={after.map((now, k) => ({ now, was: before[k] }))}
+      id="coverage"
+      rowAttrs={(c) => ({ 'data-post': c.now.post })}
+      columns={[
+        {
+          head: r('detail.post'),
+          cell: (c) => (
+            <>
+              {c.now.name} <span class="code">{c.now.post}</span>
+            </>
+          ),
+        },
+        { head: `A · ${r('detail.before')}`, cell: (c) => <Slot r={r} s={c.was.A} /> },
+        { head: `A · ${r('detail.after')}`, class: 'cover-a', cell: (c) => <Slot r={r} s={c.now.A} /> },
+        { head: `B · ${r('detail.before')}`, cell: (c) => <Slot r={r} s={c.was.B} /> },
+        { head: `B · ${r('detail.after')}`, class: 'cover-b', cell: (c) => <Slot r={r} s={c.now.B} /> },
+        { head: r('detail.depth'), num: true, cell: (c) => c.now.competentStaff },
+      ]}
+    />
   );
 }
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Child } from 'hono/jsx';
 import { loadTemplate } from '../documents/index.ts';
 import { templatesDir } from '../paths.ts';
+import { Grid } from '../web/components.tsx';
 import type { View } from '../web/render.tsx';
 import type { CheckName, VerificationPolicy } from './policy.ts';
 import type { FindingRow, RunView } from './query.ts';
@@ -55,40 +56,27 @@ export function scopeText(u: Ui, run: RunView) {
 
 export function RunsTable({ v, u, runs }: { v: View; u: Ui; runs: RunView[] }) {
   return (
-    <table class="grid" data-testid="runs">
-      <thead>
-        <tr>
-          <th scope="col">{u('runs.id')}</th>
-          <th scope="col">{u('runs.scope')}</th>
-          <th scope="col">{u('runs.startedBy')}</th>
-          <th scope="col">{u('runs.createdAt')}</th>
-          <th scope="col">{u('runs.status')}</th>
-          <th scope="col" class="num">
-            {u('runs.cases')}
-          </th>
-          <th scope="col" class="num">
-            {u('runs.failures')}
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {runs.map((r) => (
-          <tr>
-            <td>
-              <a href={`/verification/runs/${r.id}`}>#{r.id}</a>
-            </td>
-            <td>{scopeText(u, r)}</td>
-            <td class="code">{r.startedBy}</td>
-            <td class="nowrap">{v.dateTime(r.createdAt)}</td>
-            <td class="nowrap">
+    <Grid
+      rows={runs}
+      testId="runs"
+      columns={[
+        { head: u('runs.id'), cell: (r) => <a href={`/verification/runs/${r.id}`}>#{r.id}</a> },
+        { head: u('runs.scope'), cell: (r) => scopeText(u, r) },
+        { head: u('runs.startedBy'), class: 'code', cell: (r) => r.startedBy },
+        { head: u('runs.createdAt'), class: 'nowrap', cell: (r) => v.dateTime(r.createdAt) },
+        {
+          head: u('runs.status'),
+          class: 'nowrap',
+          cell: (r) => (
+            <>
               <StatusBadge u={u} run={r} /> <Progress u={u} run={r} />
-            </td>
-            <td class="num">{r.status.cases}</td>
-            <td class="num">{r.status.failures}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+            </>
+          ),
+        },
+        { head: u('runs.cases'), num: true, cell: (r) => r.status.cases },
+        { head: u('runs.failures'), num: true, cell: (r) => r.status.failures },
+      ]}
+    />
   );
 }
 
@@ -179,34 +167,26 @@ export function FindingsTable(props: {
 }) {
   const { v, u, runId, policy, rows, names } = props;
   return (
-    <table class="grid" data-testid="findings">
-      <thead>
-        <tr>
-          <th scope="col">{u('caseNo')}</th>
-          <th scope="col">{u('check')}</th>
-          <th scope="col">{u('result')}</th>
-          <th scope="col">{u('detail')}</th>
-          <th scope="col">{u('staff')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr data-case={r.caseNo} data-check={r.check}>
-            <td class="nowrap">
-              <a href={`/verification/runs/${runId}/cases/${encodeURIComponent(r.caseNo)}`}>
-                <span class="code">{r.caseNo}</span>
-              </a>
-            </td>
-            <td class="nowrap">{checkName(v, policy, r.check)}</td>
-            <td class="nowrap">
-              <ResultBadge u={u} result={r.result} />
-            </td>
-            <td>{r.detail}</td>
-            <td>{r.staff.map((s) => `${names.get(s) ?? ''} ${s}`.trim()).join(', ')}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <Grid
+      rows={rows}
+      testId="findings"
+      rowAttrs={(r) => ({ 'data-case': r.caseNo, 'data-check': r.check })}
+      columns={[
+        {
+          head: u('caseNo'),
+          class: 'nowrap',
+          cell: (r) => (
+            <a href={`/verification/runs/${runId}/cases/${encodeURIComponent(r.caseNo)}`}>
+              <span class="code">{r.caseNo}</span>
+            </a>
+          ),
+        },
+        { head: u('check'), class: 'nowrap', cell: (r) => checkName(v, policy, r.check) },
+        { head: u('result'), class: 'nowrap', cell: (r) => <ResultBadge u={u} result={r.result} /> },
+        { head: u('detail'), cell: (r) => r.detail },
+        { head: u('staff'), cell: (r) => r.staff.map((s) => `${names.get(s) ?? ''} ${s}`.trim()).join(', ') },
+      ]}
+    />
   );
 }
 

@@ -21,7 +21,7 @@ import { listStaff } from '../org/service.ts';
 import { AppError } from '../platform/errors.ts';
 import { type AppEnv, actorOf, assertCan } from '../platform/http.ts';
 import { addDays, localDate } from '../platform/time.ts';
-import { Csrf, Empty } from '../web/components.tsx';
+import { Csrf, Empty, Grid } from '../web/components.tsx';
 import { notFoundPage, pageErrorHandler, pageGuard } from '../web/guard.tsx';
 import { registerPage } from '../web/registry.ts';
 import { localeOf, renderPage, type View } from '../web/render.tsx';
@@ -401,52 +401,43 @@ verificationPages.get('/verification/runs/:id/cases/:caseNo', pageGuard(workbenc
           </Section>
           <Section title={u('case.results')}>
             {results ? (
-              <table class="grid" data-testid="case-results">
-                <thead>
-                  <tr>
-                    <th scope="col">{u('check')}</th>
-                    <th scope="col">{u('result')}</th>
-                    <th scope="col">{u('detail')}</th>
-                    <th scope="col">{u('staff')}</th>
-                    <th scope="col">{u('case.basis')}</th>
-                    <th scope="col" />
-                  </tr>
-                </thead>
-                <tbody>
-                  {results.map((r) => {
-                    const ref = referralRef(caseNo, r.check);
-                    const done = referred.get(ref);
-                    return (
-                      <tr data-check={r.check}>
-                        <td>{checkName(v, policy, r.check)}</td>
-                        <td>
-                          <ResultBadge u={u} result={r.result} />
-                        </td>
-                        <td>{r.detail}</td>
-                        <td>{r.staff.map(who).join(', ')}</td>
-                        <td class="muted">{policy.checks[r.check]?.basis[v.locale]}</td>
-                        <td>
-                          {r.result !== 'fail' ? null : done ? (
-                            <span class="muted">{u('refer.done', { matter: done.matterId ?? '-' })}</span>
-                          ) : can(v, 'create', 'Misconduct') && can(v, 'create', 'Verification') ? (
-                            <form
-                              method="post"
-                              action={`/verification/runs/${id}/cases/${encodeURIComponent(caseNo)}/refer`}
-                              class="inline"
-                            >
-                              <Csrf v={v} />
-                              <input type="hidden" name="check" value={r.check} />
-                              <button type="submit" class="btn btn-small">
-                                {u('refer.button')}
-                              </button>
-                            </form>
-                          ) : null}
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
+              <Grid
+                rows={results}
+                testId="case-results"
+                rowAttrs={(r) => ({ 'data-check': r.check })}
+                columns={[
+                  { head: u('check'), cell: (r) => checkName(v, policy, r.check) },
+                  { head: u('result'), cell: (r) => <ResultBadge u={u} result={r.result} /> },
+                  { head: u('detail'), cell: (r) => r.detail },
+                  { head: u('staff'), cell: (r) => r.staff.map(who).join(', ') },
+                  {
+                    head: u('case.basis'),
+                    class: 'muted',
+                    cell: (r) => policy.checks[r.check]?.basis[v.locale],
+                  },
+                  {
+                    head: null,
+                    cell: (r) => {
+                      const done = referred.get(referralRef(caseNo, r.check));
+                      return r.result !== 'fail' ? null : done ? (
+                        <span class="muted">{u('refer.done', { matter: done.matterId ?? '-' })}</span>
+                      ) : can(v, 'create', 'Misconduct') && can(v, 'create', 'Verification') ? (
+                        <form
+                          method="post"
+                          action={`/verification/runs/${id}/cases/${encodeURIComponent(caseNo)}/refer`}
+                          class="inline"
+                        >
+                          <Csrf v={v} />
+                          <input type="hidden" name="check" value={r.check} />
+                          <button type="submit" class="btn btn-small">
+                            {u('refer.button')}
+                          </button>
+                        </form>
+                      ) : null;
+                    },
+                  },
+                ]}
+              />
             ) : (
               <p class="notice notice-warn">{u('case.notInRun')}</p>
             )}
@@ -571,30 +562,28 @@ verificationPages.get('/verification/referrals', pageGuard(workbenchPage), async
           <p class="lead">{u('refer.lead')}</p>
           {pending.trackerConnected ? null : <p class="notice notice-warn">{u('refer.tracker')}</p>}
           {pending.items.length ? (
-            <table class="grid" data-testid="pending">
-              <thead>
-                <tr>
-                  <th scope="col">{u('caseNo')}</th>
-                  <th scope="col">{u('check')}</th>
-                  <th scope="col">{u('detail')}</th>
-                  <th scope="col">{u('staff')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {pending.items.map((i) => (
-                  <tr data-ref={i.ref}>
-                    <td class="nowrap">
-                      <a href={`/verification/runs/${i.runId}/cases/${encodeURIComponent(i.caseNo)}`}>
-                        <span class="code">{i.caseNo}</span>
-                      </a>
-                    </td>
-                    <td>{i.check}</td>
-                    <td>{v.locale === 'en' ? i.detailEn : i.detail}</td>
-                    <td>{i.staff.map((s) => `${names.get(s) ?? ''} ${s}`.trim()).join(', ')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Grid
+              rows={pending.items}
+              testId="pending"
+              rowAttrs={(i) => ({ 'data-ref': i.ref })}
+              columns={[
+                {
+                  head: u('caseNo'),
+                  class: 'nowrap',
+                  cell: (i) => (
+                    <a href={`/verification/runs/${i.runId}/cases/${encodeURIComponent(i.caseNo)}`}>
+                      <span class="code">{i.caseNo}</span>
+                    </a>
+                  ),
+                },
+                { head: u('check'), cell: (i) => i.check },
+                { head: u('detail'), cell: (i) => (v.locale === 'en' ? i.detailEn : i.detail) },
+                {
+                  head: u('staff'),
+                  cell: (i) => i.staff.map((s) => `${names.get(s) ?? ''} ${s}`.trim()).join(', '),
+                },
+              ]}
+            />
           ) : (
             <Empty v={v} text={u('refer.none')} />
           )}

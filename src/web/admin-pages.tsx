@@ -22,7 +22,7 @@ import {
 import { AppError } from '../platform/errors.ts';
 import { type AppEnv, actorOf } from '../platform/http.ts';
 import { type RoleName, userRoles } from '../platform/roles.ts';
-import { Csrf, Empty, Field, type FieldErrors, Select } from './components.tsx';
+import { Csrf, Empty, Field, type FieldErrors, Grid, Select } from './components.tsx';
 import { pageGuard } from './guard.tsx';
 import { translator } from './i18n.ts';
 import { registerPage } from './registry.ts';
@@ -70,32 +70,22 @@ async function usersList(c: Context<AppEnv>, form: UserForm, errors: FieldErrors
               {v.t('users.created', { name: created })}
             </p>
           ) : null}
-          <table class="grid">
-            <thead>
-              <tr>
-                <th scope="col">{v.t('users.name')}</th>
-                <th scope="col">{v.t('users.role')}</th>
-                <th scope="col">{v.t('users.staffNo')}</th>
-                <th scope="col">{v.t('users.status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((u) => (
-                <tr>
-                  <td>{u.name}</td>
-                  <td>{v.t(`role.${u.role}`)}</td>
-                  <td>
-                    {u.staffNo ? (
-                      <a href={`/org/staff/${encodeURIComponent(u.staffNo)}`}>{u.staffNo}</a>
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                  <td>{u.active ? v.t('users.active') : v.t('users.inactive')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Grid
+            rows={users}
+            columns={[
+              { head: v.t('users.name'), cell: (u) => u.name },
+              { head: v.t('users.role'), cell: (u) => v.t(`role.${u.role}`) },
+              {
+                head: v.t('users.staffNo'),
+                cell: (u) =>
+                  u.staffNo ? <a href={`/org/staff/${encodeURIComponent(u.staffNo)}`}>{u.staffNo}</a> : '—',
+              },
+              {
+                head: v.t('users.status'),
+                cell: (u) => (u.active ? v.t('users.active') : v.t('users.inactive')),
+              },
+            ]}
+          />
         </section>
         {canCreate ? (
           <section class="panel">
@@ -227,49 +217,39 @@ async function tokensList(
           {tokens.length === 0 ? (
             <Empty v={v} text={v.t('tokens.none')} />
           ) : (
-            <table class="grid">
-              <thead>
-                <tr>
-                  <th scope="col">{v.t('tokens.name')}</th>
-                  <th scope="col">{v.t('tokens.role')}</th>
-                  <th scope="col">{v.t('tokens.prefix')}</th>
-                  <th scope="col">{v.t('tokens.createdAt')}</th>
-                  <th scope="col">{v.t('tokens.status')}</th>
-                  {canRevoke ? <th scope="col">{v.t('tokens.actions')}</th> : null}
-                </tr>
-              </thead>
-              <tbody>
-                {tokens.map((tk) => (
-                  <tr class={tk.revokedAt ? 'past' : undefined}>
-                    <td>{tk.name}</td>
-                    <td>{v.t(`role.${tk.role}`)}</td>
-                    <td class="code">{tk.prefix}…</td>
-                    <td class="nowrap">{v.dateTime(tk.createdAt)}</td>
-                    <td>
-                      {tk.revokedAt
-                        ? v.t('tokens.revokedAt', { at: v.dateTime(tk.revokedAt) })
-                        : v.t('tokens.active')}
-                    </td>
-                    {canRevoke ? (
-                      <td>
-                        {tk.revokedAt ? null : (
-                          <form method="post" action={`/admin/tokens/${tk.id}/revoke`} class="inline">
-                            <Csrf v={v} />
-                            <button
-                              type="submit"
-                              class="btn btn-danger btn-small"
-                              data-confirm={v.t('tokens.confirmRevoke', { name: tk.name })}
-                            >
-                              {v.t('tokens.revoke')}
-                            </button>
-                          </form>
-                        )}
-                      </td>
-                    ) : null}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Grid
+              rows={tokens}
+              rowAttrs={(tk) => ({ class: tk.revokedAt ? 'past' : undefined })}
+              columns={[
+                { head: v.t('tokens.name'), cell: (tk) => tk.name },
+                { head: v.t('tokens.role'), cell: (tk) => v.t(`role.${tk.role}`) },
+                { head: v.t('tokens.prefix'), class: 'code', cell: (tk) => `${tk.prefix}…` },
+                { head: v.t('tokens.createdAt'), class: 'nowrap', cell: (tk) => v.dateTime(tk.createdAt) },
+                {
+                  head: v.t('tokens.status'),
+                  cell: (tk) =>
+                    tk.revokedAt
+                      ? v.t('tokens.revokedAt', { at: v.dateTime(tk.revokedAt) })
+                      : v.t('tokens.active'),
+                },
+                canRevoke && {
+                  head: v.t('tokens.actions'),
+                  cell: (tk) =>
+                    tk.revokedAt ? null : (
+                      <form method="post" action={`/admin/tokens/${tk.id}/revoke`} class="inline">
+                        <Csrf v={v} />
+                        <button
+                          type="submit"
+                          class="btn btn-danger btn-small"
+                          data-confirm={v.t('tokens.confirmRevoke', { name: tk.name })}
+                        >
+                          {v.t('tokens.revoke')}
+                        </button>
+                      </form>
+                    ),
+                },
+              ]}
+            />
           )}
         </section>
         {canCreate ? (

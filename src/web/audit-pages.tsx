@@ -12,7 +12,7 @@ import { Hono } from 'hono';
 import { verifyAuditChain } from '../platform/audit.ts';
 import { listAudit } from '../platform/audit-query.ts';
 import type { AppEnv } from '../platform/http.ts';
-import { Csrf, Empty } from './components.tsx';
+import { Csrf, Empty, Grid } from './components.tsx';
 import { pageGuard } from './guard.tsx';
 import { labelOr } from './i18n.ts';
 import { registerPage } from './registry.ts';
@@ -104,40 +104,39 @@ async function auditList(c: Context<AppEnv>, verified?: VerifyResult) {
         {rows.length === 0 ? (
           <Empty v={v} text={v.t('audit.none')} />
         ) : (
-          <table class="grid">
-            <thead>
-              <tr>
-                <th scope="col" class="num">
-                  {v.t('audit.id')}
-                </th>
-                <th scope="col">{v.t('audit.at')}</th>
-                <th scope="col">{v.t('audit.actor')}</th>
-                <th scope="col">{v.t('audit.action')}</th>
-                <th scope="col">{v.t('audit.entity')}</th>
-                <th scope="col">{v.t('audit.hash')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((e) => (
-                <tr>
-                  <td class="num">{e.id}</td>
-                  <td class="nowrap">{v.dateTime(e.at)}</td>
-                  <td class="code">{e.actor}</td>
-                  <td>
+          <Grid
+            rows={rows}
+            columns={[
+              { head: v.t('audit.id'), num: true, cell: (e) => e.id },
+              { head: v.t('audit.at'), class: 'nowrap', cell: (e) => v.dateTime(e.at) },
+              { head: v.t('audit.actor'), class: 'code', cell: (e) => e.actor },
+              {
+                head: v.t('audit.action'),
+                cell: (e) => (
+                  <>
                     {labelOr(v.locale, `audit.actions.${e.action.replaceAll('.', '_')}`, e.action)}{' '}
                     <span class="code">{e.action}</span>
-                  </td>
-                  <td>
+                  </>
+                ),
+              },
+              {
+                head: v.t('audit.entity'),
+                cell: (e) => (
+                  <>
                     {labelOr(v.locale, `audit.entities.${e.entity}`, e.entity)}{' '}
                     <span class="code">{e.entityId}</span>
-                  </td>
-                  <td class="code hash" title={e.hash}>
-                    {e.hash.slice(0, 12)}…
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+              // The first 12 characters tell entries apart; the title carries the whole hash.
+              {
+                head: v.t('audit.hash'),
+                class: 'code hash',
+                attrs: (e) => ({ title: e.hash }),
+                cell: (e) => `${e.hash.slice(0, 12)}…`,
+              },
+            ]}
+          />
         )}
         <nav class="pager" aria-label={v.t('pager.label')}>
           <span class="pager-pages">

@@ -1,6 +1,6 @@
 /**
- * Small pieces the pages share: form fields with their error beside them, the pager, empty
- * states and yes/no marks. All text comes through the View's `t`.
+ * Small pieces the pages share: form fields with their error beside them, the pager, list
+ * tables, empty states and yes/no marks. All text comes through the View's `t`.
  *
  * @example
  * <Field v={v} name="name" label="users.name" value={form.name} error={errors.name} required />
@@ -182,5 +182,69 @@ export function Facts({ rows }: { rows: [string, Child][] }) {
         </div>
       ))}
     </dl>
+  );
+}
+
+/** One column of a `Grid`: its heading and what each row shows under it. */
+export interface Column<T> {
+  head: Child;
+  cell: (row: T) => Child;
+  /** Right-aligns the heading with the cells, so figures line up under it. */
+  num?: boolean;
+  /** Class of the cells only (`nowrap`, `code`): headings keep the table's own style. Not with `num`. */
+  class?: string;
+  /** Further attributes of each cell, such as a title with the value the cell shortens. */
+  attrs?: (row: T) => Record<string, string>;
+}
+
+/**
+ * A list as a table: one heading row, then one row per item. Each column holds its heading
+ * and its cell together, so a page cannot add one without the other and shift the columns.
+ * `rowAttrs` marks the rows that tests and scripts find (`data-id`) or CSS greys (`past`).
+ *
+ * @example
+ * <Grid
+ *   rows={overview.departments}
+ *   testId="departments"
+ *   rowAttrs={(d) => ({ 'data-code': d.code })}
+ *   columns={[
+ *     { head: v.t('org.code'), class: 'code', cell: (d) => d.code },
+ *     { head: v.t('org.departments.name'), cell: (d) => d.name },
+ *     { head: v.t('org.departments.staff'), num: true, cell: (d) => <a href={`/org/staff?department=${d.code}`}>{d.staff}</a> },
+ *   ]}
+ * />
+ */
+export function Grid<T>(p: {
+  rows: T[];
+  /** `false` leaves a column out, as `cond && column`, for one not every reader sees. */
+  columns: (Column<T> | false)[];
+  id?: string;
+  testId?: string;
+  rowAttrs?: (row: T) => Record<string, string | number | undefined>;
+}) {
+  const columns = p.columns.filter((c) => c !== false);
+  return (
+    <table class="grid" id={p.id} data-testid={p.testId}>
+      <thead>
+        <tr>
+          {columns.map((c) => (
+            <th scope="col" class={c.num ? 'num' : undefined}>
+              {c.head}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {p.rows.map((r) => (
+          <tr {...p.rowAttrs?.(r)}>
+            {columns.map((c) => (
+              <td class={c.num ? 'num' : c.class} {...c.attrs?.(r)}>
+                {c.cell(r)}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

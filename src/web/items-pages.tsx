@@ -11,7 +11,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { businessCodes, itemProfile, searchItems } from '../org/query.ts';
 import type { AppEnv } from '../platform/http.ts';
-import { Empty, Facts, Pager, Select, YesNo, yesNoOptions } from './components.tsx';
+import { Empty, Facts, Grid, Pager, Select, YesNo, yesNoOptions } from './components.tsx';
 import { notFoundPage, pageGuard } from './guard.tsx';
 import { businessLabel, FilterForm, PAGE_SIZE, pageParam, textParam } from './org-shared.tsx';
 import { registerPage } from './registry.ts';
@@ -92,54 +92,43 @@ itemPages.get(itemsPage.path, pageGuard(itemsPage), async (c) => {
         ) : (
           <>
             <Pager v={v} page={page} pageSize={PAGE_SIZE} total={result.total} />
-            <table class="grid">
-              <thead>
-                <tr>
-                  <th scope="col">{v.t('items.item')}</th>
-                  <th scope="col">{v.t('items.business')}</th>
-                  <th scope="col">{v.t('items.kind')}</th>
-                  <th scope="col" class="num">
-                    {v.t('items.statutory')}
-                  </th>
-                  <th scope="col" class="num">
-                    {v.t('items.committed')}
-                  </th>
-                  <th scope="col">{v.t('items.online')}</th>
-                  <th scope="col">{v.t('items.sealRule')}</th>
-                  <th scope="col" class="num">
-                    {v.t('items.materials')}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {result.rows.map((it) => (
-                  <tr>
-                    <td>
+            <Grid
+              rows={result.rows}
+              columns={[
+                {
+                  head: v.t('items.item'),
+                  cell: (it) => (
+                    <>
                       <a href={`/org/items/${encodeURIComponent(it.code)}`}>{it.name}</a>
                       <div class="code">
                         {it.code}
                         {it.atWindow ? '' : ` · ${v.t('items.notAtWindow')}`}
                       </div>
-                    </td>
-                    <td>{businessLabel(v, it.business)}</td>
-                    <td>
-                      <span class={`badge badge-kind-${it.kind}`}>{v.t(`items.kinds.${it.kind}`)}</span>
-                    </td>
-                    <td class="num">
-                      <Days v={v} n={it.statutoryDays} />
-                    </td>
-                    <td class="num">
-                      <Days v={v} n={it.committedDays} />
-                    </td>
-                    <td>
-                      <YesNo v={v} value={it.online} />
-                    </td>
-                    <td>{sealLabel(v, it.specialSeal)}</td>
-                    <td class="num">{it.materials}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                    </>
+                  ),
+                },
+                { head: v.t('items.business'), cell: (it) => businessLabel(v, it.business) },
+                {
+                  head: v.t('items.kind'),
+                  cell: (it) => (
+                    <span class={`badge badge-kind-${it.kind}`}>{v.t(`items.kinds.${it.kind}`)}</span>
+                  ),
+                },
+                {
+                  head: v.t('items.statutory'),
+                  num: true,
+                  cell: (it) => <Days v={v} n={it.statutoryDays} />,
+                },
+                {
+                  head: v.t('items.committed'),
+                  num: true,
+                  cell: (it) => <Days v={v} n={it.committedDays} />,
+                },
+                { head: v.t('items.online'), cell: (it) => <YesNo v={v} value={it.online} /> },
+                { head: v.t('items.sealRule'), cell: (it) => sealLabel(v, it.specialSeal) },
+                { head: v.t('items.materials'), num: true, cell: (it) => it.materials },
+              ]}
+            />
             <Pager v={v} page={page} pageSize={PAGE_SIZE} total={result.total} />
           </>
         )}
@@ -181,30 +170,22 @@ itemPages.get('/org/items/:code', pageGuard(itemsPage), async (c) => {
         {item.materials.length === 0 ? (
           <Empty v={v} />
         ) : (
-          <table class="grid">
-            <thead>
-              <tr>
-                <th scope="col">{v.t('items.code')}</th>
-                <th scope="col">{v.t('items.materialName')}</th>
-                <th scope="col">{v.t('items.materialKind')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {item.materials.map((m) => (
-                <tr>
-                  <td class="code">{m.code}</td>
-                  <td>{m.name}</td>
-                  <td>
-                    {m.primary ? (
-                      v.t('items.primary')
-                    ) : (
-                      <span class="badge badge-soft">{v.t('items.secondary')}</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Grid
+            rows={item.materials}
+            columns={[
+              { head: v.t('items.code'), class: 'code', cell: (m) => m.code },
+              { head: v.t('items.materialName'), cell: (m) => m.name },
+              {
+                head: v.t('items.materialKind'),
+                cell: (m) =>
+                  m.primary ? (
+                    v.t('items.primary')
+                  ) : (
+                    <span class="badge badge-soft">{v.t('items.secondary')}</span>
+                  ),
+              },
+            ]}
+          />
         )}
       </>
     ),

@@ -11,7 +11,7 @@ import { orgChoices, orgOverview, postsWithHolders, staffProfile } from '../org/
 import { getBureau } from '../org/service.ts';
 import type { AppEnv } from '../platform/http.ts';
 import { localDate } from '../platform/time.ts';
-import { Empty, Facts, Pager, Select, yesNoOptions } from './components.tsx';
+import { Empty, Facts, Grid, Pager, Select, yesNoOptions } from './components.tsx';
 import { pageGuard } from './guard.tsx';
 import { Businesses, FilterForm, PAGE_SIZE, pageParam, StaffLink, tenure, textParam } from './org-shared.tsx';
 import { registerPage } from './registry.ts';
@@ -60,67 +60,39 @@ orgPages.get(orgOverviewPage.path, pageGuard(orgOverviewPage), async (c) => {
           <Empty v={v} text={v.t('org.empty')} />
         )}
         <h2>{v.t('org.departments.title')}</h2>
-        <table class="grid">
-          <thead>
-            <tr>
-              <th scope="col">{v.t('org.code')}</th>
-              <th scope="col">{v.t('org.departments.name')}</th>
-              <th scope="col">{v.t('org.departments.kind')}</th>
-              <th scope="col" class="num">
-                {v.t('org.departments.windows')}
-              </th>
-              <th scope="col" class="num">
-                {v.t('org.departments.staff')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {overview.departments.map((d) => (
-              <tr>
-                <td class="code">{d.code}</td>
-                <td>{d.name}</td>
-                <td>{v.t(`org.departmentKind.${d.kind}`)}</td>
-                <td class="num">{d.windows}</td>
-                <td class="num">
-                  {d.staff > 0 ? (
-                    <a href={`/org/staff?department=${encodeURIComponent(d.code)}`}>{d.staff}</a>
-                  ) : (
-                    0
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Grid
+          rows={overview.departments}
+          columns={[
+            { head: v.t('org.code'), class: 'code', cell: (d) => d.code },
+            { head: v.t('org.departments.name'), cell: (d) => d.name },
+            { head: v.t('org.departments.kind'), cell: (d) => v.t(`org.departmentKind.${d.kind}`) },
+            { head: v.t('org.departments.windows'), num: true, cell: (d) => d.windows },
+            {
+              head: v.t('org.departments.staff'),
+              num: true,
+              cell: (d) =>
+                d.staff > 0 ? (
+                  <a href={`/org/staff?department=${encodeURIComponent(d.code)}`}>{d.staff}</a>
+                ) : (
+                  0
+                ),
+            },
+          ]}
+        />
         <h2>{v.t('org.windows.title')}</h2>
-        <table class="grid">
-          <thead>
-            <tr>
-              <th scope="col">{v.t('org.code')}</th>
-              <th scope="col">{v.t('org.windows.name')}</th>
-              <th scope="col">{v.t('org.windows.department')}</th>
-              <th scope="col" class="num">
-                {v.t('org.windows.posts')}
-              </th>
-              <th scope="col" class="num">
-                {v.t('org.windows.keyPosts')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {overview.windows.map((w) => (
-              <tr>
-                <td class="code">{w.code}</td>
-                <td>
-                  <a href={`/org/posts?window=${encodeURIComponent(w.code)}`}>{w.name}</a>
-                </td>
-                <td>{w.departmentName ?? w.department}</td>
-                <td class="num">{w.posts}</td>
-                <td class="num">{w.keyPosts}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Grid
+          rows={overview.windows}
+          columns={[
+            { head: v.t('org.code'), class: 'code', cell: (w) => w.code },
+            {
+              head: v.t('org.windows.name'),
+              cell: (w) => <a href={`/org/posts?window=${encodeURIComponent(w.code)}`}>{w.name}</a>,
+            },
+            { head: v.t('org.windows.department'), cell: (w) => w.departmentName ?? w.department },
+            { head: v.t('org.windows.posts'), num: true, cell: (w) => w.posts },
+            { head: v.t('org.windows.keyPosts'), num: true, cell: (w) => w.keyPosts },
+          ]}
+        />
       </>
     ),
   });
@@ -194,38 +166,25 @@ orgPages.get(postsPage.path, pageGuard(postsPage), async (c) => {
         ) : (
           <>
             <Pager v={v} page={page} pageSize={PAGE_SIZE} total={result.total} />
-            <table class="grid">
-              <thead>
-                <tr>
-                  <th scope="col">{v.t('org.posts.post')}</th>
-                  <th scope="col">{v.t('org.posts.window')}</th>
-                  <th scope="col">{v.t('org.posts.businesses')}</th>
-                  <th scope="col">{v.t('org.posts.holderA')}</th>
-                  <th scope="col">{v.t('org.posts.holderB')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((p) => (
-                  <tr>
-                    <td>
+            <Grid
+              rows={list}
+              columns={[
+                {
+                  head: v.t('org.posts.post'),
+                  cell: (p) => (
+                    <>
                       {p.name}
                       {p.key ? <span class="badge badge-key">{v.t('org.posts.key')}</span> : null}
                       <div class="code">{p.code}</div>
-                    </td>
-                    <td>{p.windowName ?? p.window}</td>
-                    <td>
-                      <Businesses v={v} codes={p.businesses} />
-                    </td>
-                    <td>
-                      <HolderCell v={v} list={p.a} holder="A" />
-                    </td>
-                    <td>
-                      <HolderCell v={v} list={p.b} holder="B" />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                    </>
+                  ),
+                },
+                { head: v.t('org.posts.window'), cell: (p) => p.windowName ?? p.window },
+                { head: v.t('org.posts.businesses'), cell: (p) => <Businesses v={v} codes={p.businesses} /> },
+                { head: v.t('org.posts.holderA'), cell: (p) => <HolderCell v={v} list={p.a} holder="A" /> },
+                { head: v.t('org.posts.holderB'), cell: (p) => <HolderCell v={v} list={p.b} holder="B" /> },
+              ]}
+            />
             <Pager v={v} page={page} pageSize={PAGE_SIZE} total={result.total} />
           </>
         )}

@@ -14,7 +14,7 @@ import type { Child } from 'hono/jsx';
 import { businessCodes, orgChoices, searchStaff, staffProfile } from '../org/query.ts';
 import type { AppEnv } from '../platform/http.ts';
 import { localDate } from '../platform/time.ts';
-import { Empty, Facts, Pager, Select } from './components.tsx';
+import { Empty, Facts, Grid, Pager, Select } from './components.tsx';
 import { notFoundPage, pageGuard } from './guard.tsx';
 import { formatTenure, labelOr, monthsBetween } from './i18n.ts';
 import {
@@ -120,56 +120,46 @@ async function staffList(c: Context<AppEnv>, o: StaffListOptions) {
         ) : (
           <>
             <Pager v={v} page={page} pageSize={PAGE_SIZE} total={result.total} />
-            <table class="grid">
-              <thead>
-                <tr>
-                  <th scope="col">{v.t('org.staff.person')}</th>
-                  <th scope="col">{v.t('org.staff.department')}</th>
-                  <th scope="col">{v.t('org.staff.posts')}</th>
-                  <th scope="col">{v.t('org.staff.since')}</th>
-                  <th scope="col">{v.t('org.staff.tenure')}</th>
-                  <th scope="col">{v.t('org.staff.competencies')}</th>
-                  <th scope="col">{v.t('org.staff.hiredOn')}</th>
-                  {o.conflicts ? (
-                    <th scope="col" class="num">
-                      {v.t('org.staff.conflictsShort')}
-                    </th>
-                  ) : null}
-                </tr>
-              </thead>
-              <tbody>
-                {result.rows.map((s) => (
-                  <tr>
-                    <td class="nowrap">
-                      <StaffLink no={s.no} name={s.name} />
-                    </td>
-                    <td>{s.departmentName ?? s.department}</td>
-                    <td>
-                      {s.posts.length === 0 ? (
-                        <span class="muted">—</span>
-                      ) : (
-                        <ul class="plain">
-                          {s.posts.map((p) => (
-                            <li>
-                              <span class={`badge badge-ab badge-${p.role.toLowerCase()}`}>{p.role}</span>{' '}
-                              {p.postName ?? p.post}
-                              {p.key ? <span class="badge badge-key">{v.t('org.posts.key')}</span> : null}
-                            </li>
-                          ))}
-                        </ul>
-                      )}
-                    </td>
-                    <td class="nowrap">{v.date(s.since)}</td>
-                    <td class="nowrap">{tenure(v, s.since)}</td>
-                    <td>
-                      <Businesses v={v} codes={s.competencies} />
-                    </td>
-                    <td class="nowrap">{v.date(s.hiredOn)}</td>
-                    {o.conflicts ? <td class="num">{s.conflicts || ''}</td> : null}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Grid
+              rows={result.rows}
+              columns={[
+                {
+                  head: v.t('org.staff.person'),
+                  class: 'nowrap',
+                  cell: (s) => <StaffLink no={s.no} name={s.name} />,
+                },
+                { head: v.t('org.staff.department'), cell: (s) => s.departmentName ?? s.department },
+                {
+                  head: v.t('org.staff.posts'),
+                  cell: (s) =>
+                    s.posts.length === 0 ? (
+                      <span class="muted">—</span>
+                    ) : (
+                      <ul class="plain">
+                        {s.posts.map((p) => (
+                          <li>
+                            <span class={`badge badge-ab badge-${p.role.toLowerCase()}`}>{p.role}</span>{' '}
+                            {p.postName ?? p.post}
+                            {p.key ? <span class="badge badge-key">{v.t('org.posts.key')}</span> : null}
+                          </li>
+                        ))}
+                      </ul>
+                    ),
+                },
+                { head: v.t('org.staff.since'), class: 'nowrap', cell: (s) => v.date(s.since) },
+                { head: v.t('org.staff.tenure'), class: 'nowrap', cell: (s) => tenure(v, s.since) },
+                {
+                  head: v.t('org.staff.competencies'),
+                  cell: (s) => <Businesses v={v} codes={s.competencies} />,
+                },
+                { head: v.t('org.staff.hiredOn'), class: 'nowrap', cell: (s) => v.date(s.hiredOn) },
+                o.conflicts && {
+                  head: v.t('org.staff.conflictsShort'),
+                  num: true,
+                  cell: (s) => s.conflicts || '',
+                },
+              ]}
+            />
             <Pager v={v} page={page} pageSize={PAGE_SIZE} total={result.total} />
           </>
         )}
@@ -248,59 +238,56 @@ staffPages.get('/org/staff/:no', pageGuard(staffPage), async (c) => {
         {person.history.length === 0 ? (
           <Empty v={v} />
         ) : (
-          <table class="grid">
-            <thead>
-              <tr>
-                <th scope="col">{v.t('org.posts.post')}</th>
-                <th scope="col">{v.t('org.staff.role')}</th>
-                <th scope="col">{v.t('org.staff.from')}</th>
-                <th scope="col">{v.t('org.staff.to')}</th>
-                <th scope="col">{v.t('org.staff.duration')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {person.history.map((h) => {
-                const end = h.to ?? (h.active ? null : h.inactiveFrom);
-                return (
-                  <tr class={end ? 'past' : undefined}>
-                    <td>
-                      {h.postName ?? h.post} <span class="code">{h.post}</span>
-                    </td>
-                    <td>
-                      <span class={`badge badge-ab badge-${h.role.toLowerCase()}`}>{h.role}</span>{' '}
-                      {v.t(h.role === 'A' ? 'org.staff.roleA' : 'org.staff.roleB')}
-                    </td>
-                    <td class="nowrap">{v.date(h.from)}</td>
-                    <td class="nowrap">{end ? v.date(end) : v.t('org.staff.current')}</td>
-                    <td class="nowrap">{formatTenure(monthsBetween(h.from, end ?? todayOf(v)), v.t)}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <Grid
+            rows={person.history.map((h) => ({ ...h, end: h.to ?? (h.active ? null : h.inactiveFrom) }))}
+            rowAttrs={(h) => ({ class: h.end ? 'past' : undefined })}
+            columns={[
+              {
+                head: v.t('org.posts.post'),
+                cell: (h) => (
+                  <>
+                    {h.postName ?? h.post} <span class="code">{h.post}</span>
+                  </>
+                ),
+              },
+              {
+                head: v.t('org.staff.role'),
+                cell: (h) => (
+                  <>
+                    <span class={`badge badge-ab badge-${h.role.toLowerCase()}`}>{h.role}</span>{' '}
+                    {v.t(h.role === 'A' ? 'org.staff.roleA' : 'org.staff.roleB')}
+                  </>
+                ),
+              },
+              { head: v.t('org.staff.from'), class: 'nowrap', cell: (h) => v.date(h.from) },
+              {
+                head: v.t('org.staff.to'),
+                class: 'nowrap',
+                cell: (h) => (h.end ? v.date(h.end) : v.t('org.staff.current')),
+              },
+              {
+                head: v.t('org.staff.duration'),
+                class: 'nowrap',
+                cell: (h) => formatTenure(monthsBetween(h.from, h.end ?? todayOf(v)), v.t),
+              },
+            ]}
+          />
         )}
         <h2>{v.t('org.staff.absences')}</h2>
         {person.absences.length === 0 ? (
           <Empty v={v} />
         ) : (
-          <table class="grid">
-            <thead>
-              <tr>
-                <th scope="col">{v.t('org.staff.from')}</th>
-                <th scope="col">{v.t('org.staff.to')}</th>
-                <th scope="col">{v.t('org.staff.reason')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {person.absences.map((a) => (
-                <tr>
-                  <td class="nowrap">{v.date(a.from)}</td>
-                  <td class="nowrap">{v.date(a.to)}</td>
-                  <td>{labelOr(v.locale, `org.absenceReason.${a.reason}`, a.reason)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Grid
+            rows={person.absences}
+            columns={[
+              { head: v.t('org.staff.from'), class: 'nowrap', cell: (a) => v.date(a.from) },
+              { head: v.t('org.staff.to'), class: 'nowrap', cell: (a) => v.date(a.to) },
+              {
+                head: v.t('org.staff.reason'),
+                cell: (a) => labelOr(v.locale, `org.absenceReason.${a.reason}`, a.reason),
+              },
+            ]}
+          />
         )}
       </>
     ),

@@ -17,7 +17,7 @@ import type { Child } from 'hono/jsx';
 import { listUsers } from '../../platform/auth.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { AppEnv } from '../../platform/http.ts';
-import { Csrf, Empty, Facts } from '../../web/components.tsx';
+import { Csrf, Empty, Facts, Grid } from '../../web/components.tsx';
 import { notFoundPage, pageGuard } from '../../web/guard.tsx';
 import { registerPage } from '../../web/registry.ts';
 import { renderPage, type View } from '../../web/render.tsx';
@@ -124,40 +124,25 @@ matterPages.get('/misconduct', allMattersGuard('read'), async (c) => {
           {rows.length === 0 ? (
             <Empty v={v} text={m('list.none')} />
           ) : (
-            <table class="grid" data-testid="matters">
-              <thead>
-                <tr>
-                  <th>{m('list.id')}</th>
-                  <th>{m('list.state')}</th>
-                  <th>{m('list.light')}</th>
-                  <th>{m('list.source')}</th>
-                  <th>{m('list.fault')}</th>
-                  <th>{m('list.staff')}</th>
-                  <th>{m('list.inspector')}</th>
-                  <th>{m('list.received')}</th>
-                  <th>{m('list.due')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((r) => (
-                  <tr data-id={r.id}>
-                    <td>
-                      <a href={`/misconduct/${r.id}`}>{r.id}</a>
-                    </td>
-                    <td>{m(`states.${r.state}`)}</td>
-                    <td>
-                      <LightBadge m={m} light={r.light} />
-                    </td>
-                    <td>{m(`sources.${r.source}`)}</td>
-                    <td>{r.faultType ? faultName(ctxOf(c).policy, r.faultType, v) : '—'}</td>
-                    <td>{r.staff.join('、') || '—'}</td>
-                    <td>{r.inspector ?? '—'}</td>
-                    <td>{v.date(r.receivedOn)}</td>
-                    <td>{r.dueOn ? v.date(r.dueOn) : '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Grid
+              rows={rows}
+              testId="matters"
+              rowAttrs={(r) => ({ 'data-id': r.id })}
+              columns={[
+                { head: m('list.id'), cell: (r) => <a href={`/misconduct/${r.id}`}>{r.id}</a> },
+                { head: m('list.state'), cell: (r) => m(`states.${r.state}`) },
+                { head: m('list.light'), cell: (r) => <LightBadge m={m} light={r.light} /> },
+                { head: m('list.source'), cell: (r) => m(`sources.${r.source}`) },
+                {
+                  head: m('list.fault'),
+                  cell: (r) => (r.faultType ? faultName(ctxOf(c).policy, r.faultType, v) : '—'),
+                },
+                { head: m('list.staff'), cell: (r) => r.staff.join('、') || '—' },
+                { head: m('list.inspector'), cell: (r) => r.inspector ?? '—' },
+                { head: m('list.received'), cell: (r) => v.date(r.receivedOn) },
+                { head: m('list.due'), cell: (r) => (r.dueOn ? v.date(r.dueOn) : '—') },
+              ]}
+            />
           )}
           <p class="hint">{`${rows.length} / ${total}`}</p>
         </>
@@ -239,61 +224,65 @@ function PersonsTable({
 }) {
   if (!persons.length) return <Empty v={v} />;
   return (
-    <table class="grid" data-testid="persons">
-      <thead>
-        <tr>
-          <th>{m('list.staff')}</th>
-          <th>{m('detail.responsibility')}</th>
-          <th>{m('detail.computed')}</th>
-          <th>{m('detail.proposed')}</th>
-          <th>{m('detail.decided')}</th>
-          <th>{m('detail.final')}</th>
-          <th>{m('detail.document')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {persons.map((p) => (
-          <tr data-staff={p.staff}>
-            <td>
-              {p.staff} {p.name ?? ''}
-            </td>
-            <td>
-              {policy.responsibility.find((r) => r.code === p.responsibility)?.name[v.locale] ??
-                p.responsibility}
-            </td>
-            <td>{levelLabel(m, policy, v, p.computed)}</td>
-            <td>
+    <Grid
+      rows={persons}
+      testId="persons"
+      rowAttrs={(p) => ({ 'data-staff': p.staff })}
+      columns={[
+        { head: m('list.staff'), cell: (p) => `${p.staff} ${p.name ?? ''}` },
+        {
+          head: m('detail.responsibility'),
+          cell: (p) =>
+            policy.responsibility.find((r) => r.code === p.responsibility)?.name[v.locale] ??
+            p.responsibility,
+        },
+        { head: m('detail.computed'), cell: (p) => levelLabel(m, policy, v, p.computed) },
+        {
+          head: m('detail.proposed'),
+          cell: (p) => (
+            <>
               {levelLabel(m, policy, v, p.proposed)}
               {p.departureReason ? (
                 <p class="hint">{`${m('detail.departure')}：${p.departureReason}`}</p>
               ) : null}
-            </td>
-            <td>
+            </>
+          ),
+        },
+        {
+          head: m('detail.decided'),
+          cell: (p) => (
+            <>
               {levelLabel(m, policy, v, p.decided)}
               {p.decisionReason ? (
                 <p class="hint">{`${m('detail.departure')}：${p.decisionReason}`}</p>
               ) : null}
-            </td>
-            <td data-testid="final">{levelLabel(m, policy, v, p.final)}</td>
-            <td>
-              {p.documentNumber ? (
-                <>
-                  <a
-                    href={`/api/misconduct/matters/${id}/documents/${encodeURIComponent(p.staff)}`}
-                    data-testid="document"
-                  >
-                    {p.documentNumber}
-                  </a>{' '}
-                  <a href={`/verify/${encodeURIComponent(p.documentNumber)}`}>{m('detail.verify')}</a>
-                </>
-              ) : (
-                '—'
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+            </>
+          ),
+        },
+        {
+          head: m('detail.final'),
+          attrs: () => ({ 'data-testid': 'final' }),
+          cell: (p) => levelLabel(m, policy, v, p.final),
+        },
+        {
+          head: m('detail.document'),
+          cell: (p) =>
+            p.documentNumber ? (
+              <>
+                <a
+                  href={`/api/misconduct/matters/${id}/documents/${encodeURIComponent(p.staff)}`}
+                  data-testid="document"
+                >
+                  {p.documentNumber}
+                </a>{' '}
+                <a href={`/verify/${encodeURIComponent(p.documentNumber)}`}>{m('detail.verify')}</a>
+              </>
+            ) : (
+              '—'
+            ),
+        },
+      ]}
+    />
   );
 }
 

@@ -11,7 +11,7 @@
 import { Hono } from 'hono';
 import { exportOrg, getStaff } from '../../org/service.ts';
 import type { AppEnv } from '../../platform/http.ts';
-import { Empty } from '../../web/components.tsx';
+import { Empty, Grid } from '../../web/components.tsx';
 import { pageGuard } from '../../web/guard.tsx';
 import { registerPage } from '../../web/registry.ts';
 import { renderPage, type View } from '../../web/render.tsx';
@@ -60,38 +60,30 @@ recordPages.get(queuePage.path, allMattersGuard('decide'), async (c) => {
       const m = pageText(v);
       if (!rows.length) return <Empty v={v} text={m('queue.none')} />;
       return (
-        <table class="grid" data-testid="queue">
-          <thead>
-            <tr>
-              <th>{m('list.id')}</th>
-              <th>{m('list.state')}</th>
-              <th>{m('list.light')}</th>
-              <th>{m('list.fault')}</th>
-              <th>{m('detail.persons')}</th>
-              <th>{m('queue.proposedBy')}</th>
-              <th>{m('queue.mayDecide')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr data-id={r.id}>
-                <td>
-                  <a href={`/misconduct/${r.id}`}>{r.id}</a>
-                </td>
-                <td>{m(`states.${r.state}`)}</td>
-                <td>
-                  <LightBadge m={m} light={r.light} />
-                </td>
-                <td>{r.faultType ? faultName(ctx.policy, r.faultType, v) : '—'}</td>
-                <td>
-                  {r.persons.map((p) => `${p.staff} ${levelLabel(m, ctx.policy, v, p.proposed)}`).join('；')}
-                </td>
-                <td>{r.proposedBy ?? '—'}</td>
-                <td>{r.mayDecide ? <a href={`/misconduct/${r.id}`}>{m('queue.open')}</a> : '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Grid
+          rows={rows}
+          testId="queue"
+          rowAttrs={(r) => ({ 'data-id': r.id })}
+          columns={[
+            { head: m('list.id'), cell: (r) => <a href={`/misconduct/${r.id}`}>{r.id}</a> },
+            { head: m('list.state'), cell: (r) => m(`states.${r.state}`) },
+            { head: m('list.light'), cell: (r) => <LightBadge m={m} light={r.light} /> },
+            {
+              head: m('list.fault'),
+              cell: (r) => (r.faultType ? faultName(ctx.policy, r.faultType, v) : '—'),
+            },
+            {
+              head: m('detail.persons'),
+              cell: (r) =>
+                r.persons.map((p) => `${p.staff} ${levelLabel(m, ctx.policy, v, p.proposed)}`).join('；'),
+            },
+            { head: m('queue.proposedBy'), cell: (r) => r.proposedBy ?? '—' },
+            {
+              head: m('queue.mayDecide'),
+              cell: (r) => (r.mayDecide ? <a href={`/misconduct/${r.id}`}>{m('queue.open')}</a> : '—'),
+            },
+          ]}
+        />
       );
     },
   });
@@ -117,37 +109,32 @@ recordPages.get(minePage.path, pageGuard(minePage), async (c) => {
           {rows.length === 0 ? (
             <Empty v={v} text={m('mine.none')} />
           ) : (
-            <table class="grid" data-testid="mine">
-              <thead>
-                <tr>
-                  <th>{m('list.id')}</th>
-                  <th>{m('list.fault')}</th>
-                  <th>{m('detail.final')}</th>
-                  <th>{m('detail.decidedBy')}</th>
-                  <th>{m('detail.document')}</th>
-                  <th>{m('list.state')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((r) => (
-                  <tr data-id={r.id}>
-                    <td>
-                      <a href={`/misconduct/${r.id}`}>{r.id}</a>
-                    </td>
-                    <td>{r.faultType ? faultName(ctx.policy, r.faultType, v) : '—'}</td>
-                    <td>{levelLabel(m, ctx.policy, v, r.final)}</td>
-                    <td>{r.decidedOn ? v.date(r.decidedOn) : '—'}</td>
-                    <td>{r.documentNumber ?? '—'}</td>
-                    <td>
+            <Grid
+              rows={rows}
+              testId="mine"
+              rowAttrs={(r) => ({ 'data-id': r.id })}
+              columns={[
+                { head: m('list.id'), cell: (r) => <a href={`/misconduct/${r.id}`}>{r.id}</a> },
+                {
+                  head: m('list.fault'),
+                  cell: (r) => (r.faultType ? faultName(ctx.policy, r.faultType, v) : '—'),
+                },
+                { head: m('detail.final'), cell: (r) => levelLabel(m, ctx.policy, v, r.final) },
+                { head: m('detail.decidedBy'), cell: (r) => (r.decidedOn ? v.date(r.decidedOn) : '—') },
+                { head: m('detail.document'), cell: (r) => r.documentNumber ?? '—' },
+                {
+                  head: m('list.state'),
+                  cell: (r) => (
+                    <>
                       {m(`states.${r.state}`)}
                       {r.mayAppeal && r.appealUntil ? (
                         <p class="hint">{m('mine.appealOpen', { date: v.date(r.appealUntil) })}</p>
                       ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                    </>
+                  ),
+                },
+              ]}
+            />
           )}
         </>
       );
@@ -188,34 +175,25 @@ recordPages.get(effectsPage.path, pageGuard(effectsPage), async (c) => {
           {rows.length === 0 ? (
             <Empty v={v} text={m('effects.none')} />
           ) : (
-            <table class="grid" data-testid="effects">
-              <thead>
-                <tr>
-                  <th>{m('list.staff')}</th>
-                  <th>{m('effects.kind')}</th>
-                  <th>{m('detail.final')}</th>
-                  <th>{m('effects.year')}</th>
-                  <th>{m('effects.from')}</th>
-                  <th>{m('effects.ended')}</th>
-                  <th>{m('effects.active')}</th>
-                  <th>{m('detail.document')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((r) => (
-                  <tr data-staff={r.staff} data-kind={r.kind} data-active={String(r.active)}>
-                    <td>{`${r.staff} ${names.get(r.staff) ?? ''}`}</td>
-                    <td>{m(`effects.kinds.${r.kind}`)}</td>
-                    <td>{levelLabel(m, policy, v, r.finalLevel)}</td>
-                    <td>{r.year ?? '—'}</td>
-                    <td>{v.date(r.from)}</td>
-                    <td>{r.endedOn ? v.date(r.endedOn) : '—'}</td>
-                    <td>{v.t(r.active ? 'common.yes' : 'common.no')}</td>
-                    <td>{r.documentNumber ?? '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Grid
+              rows={rows}
+              testId="effects"
+              rowAttrs={(r) => ({
+                'data-staff': r.staff,
+                'data-kind': r.kind,
+                'data-active': String(r.active),
+              })}
+              columns={[
+                { head: m('list.staff'), cell: (r) => `${r.staff} ${names.get(r.staff) ?? ''}` },
+                { head: m('effects.kind'), cell: (r) => m(`effects.kinds.${r.kind}`) },
+                { head: m('detail.final'), cell: (r) => levelLabel(m, policy, v, r.finalLevel) },
+                { head: m('effects.year'), cell: (r) => r.year ?? '—' },
+                { head: m('effects.from'), cell: (r) => v.date(r.from) },
+                { head: m('effects.ended'), cell: (r) => (r.endedOn ? v.date(r.endedOn) : '—') },
+                { head: m('effects.active'), cell: (r) => v.t(r.active ? 'common.yes' : 'common.no') },
+                { head: m('detail.document'), cell: (r) => r.documentNumber ?? '—' },
+              ]}
+            />
           )}
         </>
       );
