@@ -6,6 +6,7 @@ import { subject } from '@casl/ability';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../../platform/http.ts';
 import type { Action, Subject } from '../../platform/roles.ts';
+import type { Column } from '../../web/components.tsx';
 import { forbiddenPage, loginRedirect } from '../../web/guard.tsx';
 import type { View } from '../../web/render.tsx';
 import type { Light } from '../deadlines.ts';
@@ -44,6 +45,34 @@ export function levelLabel(
 /** A fault type's name in the page's language (its code when the policy no longer has it). */
 export const faultName = (policy: MisconductPolicy, code: string, v: View) =>
   policy.faultTypes.find((f) => f.code === code)?.name[v.locale] ?? code;
+
+/**
+ * The columns every list of matters opens with (the register, the decision queue, a clerk's own
+ * record), so the lists name and link a matter the same way.
+ *
+ * @example
+ * const col = matterColumns(m, policy, v);
+ * <Grid rows={rows} columns={[col.id, col.state, col.light, col.fault, ...]} />
+ */
+export function matterColumns<T extends { id: number; faultType: string | null }>(
+  m: M,
+  policy: MisconductPolicy,
+  v: View,
+) {
+  type Listed = T & { state: string; light: Light };
+  return {
+    id: { head: m('list.id'), cell: (r) => <a href={`/misconduct/${r.id}`}>{r.id}</a> } satisfies Column<T>,
+    state: { head: m('list.state'), cell: (r) => m(`states.${r.state}`) } satisfies Column<Listed>,
+    light: {
+      head: m('list.light'),
+      cell: (r) => <LightBadge m={m} light={r.light} />,
+    } satisfies Column<Listed>,
+    fault: {
+      head: m('list.fault'),
+      cell: (r) => (r.faultType ? faultName(policy, r.faultType, v) : '—'),
+    } satisfies Column<T>,
+  };
+}
 
 /** May this principal act on every matter (not only their own)? */
 export const unconditional = (c: Context<AppEnv>, action: Action) =>

@@ -43,7 +43,15 @@ import {
   startInvestigation,
   updateMatter,
 } from '../workflow.ts';
-import { allMattersGuard, faultName, LightBadge, levelLabel, textFor, unconditional } from './common.tsx';
+import {
+  allMattersGuard,
+  faultName,
+  LightBadge,
+  levelLabel,
+  matterColumns,
+  textFor,
+  unconditional,
+} from './common.tsx';
 import { type M, pageText } from './strings.ts';
 
 export const mattersPage = registerPage({
@@ -98,6 +106,7 @@ matterPages.get('/misconduct', allMattersGuard('read'), async (c) => {
     },
     body: (v) => {
       const m = pageText(v);
+      const col = matterColumns<(typeof rows)[number]>(m, ctx.policy, v);
       const select = (name: string, label: string, values: readonly string[], prefix: string) => (
         <div class="field">
           <label for={`f-${name}`}>{m(label)}</label>
@@ -129,14 +138,11 @@ matterPages.get('/misconduct', allMattersGuard('read'), async (c) => {
               testId="matters"
               rowAttrs={(r) => ({ 'data-id': r.id })}
               columns={[
-                { head: m('list.id'), cell: (r) => <a href={`/misconduct/${r.id}`}>{r.id}</a> },
-                { head: m('list.state'), cell: (r) => m(`states.${r.state}`) },
-                { head: m('list.light'), cell: (r) => <LightBadge m={m} light={r.light} /> },
+                col.id,
+                col.state,
+                col.light,
                 { head: m('list.source'), cell: (r) => m(`sources.${r.source}`) },
-                {
-                  head: m('list.fault'),
-                  cell: (r) => (r.faultType ? faultName(ctxOf(c).policy, r.faultType, v) : '—'),
-                },
+                col.fault,
                 { head: m('list.staff'), cell: (r) => r.staff.join('、') || '—' },
                 { head: m('list.inspector'), cell: (r) => r.inspector ?? '—' },
                 { head: m('list.received'), cell: (r) => v.date(r.receivedOn) },

@@ -19,7 +19,7 @@ import { effectsOverview, isBarredFromMerit } from '../effects.ts';
 import { ctxOf } from '../routes.ts';
 import { misconductStats } from '../stats.ts';
 import { decisionQueue, ownMatters } from '../views.ts';
-import { allMattersGuard, faultName, LightBadge, levelLabel, textFor } from './common.tsx';
+import { allMattersGuard, faultName, levelLabel, matterColumns, textFor } from './common.tsx';
 import { type M, pageText } from './strings.ts';
 
 export const queuePage = registerPage({
@@ -59,19 +59,17 @@ recordPages.get(queuePage.path, allMattersGuard('decide'), async (c) => {
     body: (v) => {
       const m = pageText(v);
       if (!rows.length) return <Empty v={v} text={m('queue.none')} />;
+      const col = matterColumns<(typeof rows)[number]>(m, ctx.policy, v);
       return (
         <Grid
           rows={rows}
           testId="queue"
           rowAttrs={(r) => ({ 'data-id': r.id })}
           columns={[
-            { head: m('list.id'), cell: (r) => <a href={`/misconduct/${r.id}`}>{r.id}</a> },
-            { head: m('list.state'), cell: (r) => m(`states.${r.state}`) },
-            { head: m('list.light'), cell: (r) => <LightBadge m={m} light={r.light} /> },
-            {
-              head: m('list.fault'),
-              cell: (r) => (r.faultType ? faultName(ctx.policy, r.faultType, v) : '—'),
-            },
+            col.id,
+            col.state,
+            col.light,
+            col.fault,
             {
               head: m('detail.persons'),
               cell: (r) =>
@@ -100,6 +98,7 @@ recordPages.get(minePage.path, pageGuard(minePage), async (c) => {
     title: 'nav.myRecord',
     body: (v) => {
       const m = pageText(v);
+      const col = matterColumns<(typeof rows)[number]>(m, ctx.policy, v);
       return (
         <>
           <p class="lead">{m('mine.intro')}</p>
@@ -114,11 +113,8 @@ recordPages.get(minePage.path, pageGuard(minePage), async (c) => {
               testId="mine"
               rowAttrs={(r) => ({ 'data-id': r.id })}
               columns={[
-                { head: m('list.id'), cell: (r) => <a href={`/misconduct/${r.id}`}>{r.id}</a> },
-                {
-                  head: m('list.fault'),
-                  cell: (r) => (r.faultType ? faultName(ctx.policy, r.faultType, v) : '—'),
-                },
+                col.id,
+                col.fault,
                 { head: m('detail.final'), cell: (r) => levelLabel(m, ctx.policy, v, r.final) },
                 { head: m('detail.decidedBy'), cell: (r) => (r.decidedOn ? v.date(r.decidedOn) : '—') },
                 { head: m('detail.document'), cell: (r) => r.documentNumber ?? '—' },
